@@ -1,0 +1,73 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { ContactRef } from '../../channels/normalized-event.js';
+import type { Tx } from '../database.js';
+import { contactIdentities, contacts } from '../schema.js';
+
+export type ContactRow = typeof contacts.$inferSelect;
+
+/**
+ * Returns the contact behind a channel identity, creating both on first contact. Safe under
+ * concurrent webhooks for the same new visitor: the loser of the insert race reuses the winner's row.
+ */
+export async function findOrCreateContact(
+  tx: Tx,
+  tenantId: string,
+  channelId: string,
+  ref: ContactRef,
+): Promise<{ contactId: string; created: boolean }> {
+  const existing = await findIdentity(tx, channelId, ref.externalId);
+  if (existing) {
+    if (ref.profileName && ref.profileName !== existing.profileName) {
+      await tx
+        .update(contactIdentities)
+        .set({ profileName: ref.profileName })
+        .where(eq(contactIdentities.id, existing.id));
+      await tx
+        .update(contacts)
+        .set({ displayName: ref.profileName, updatedAt: sql`now()` })
+        .where(and(eq(contacts.id, existing.contactId), sql`${contacts.displayName} is not distinct from ${existing.profileName}`));
+    }
+    return { contactId: existing.contactId, created: false };
+  }
+
+  const [contact] = await tx
+    .insert(contacts)
+    .values({ tenantId, displayName: ref.profileName ?? null })
+    .returning({ id: contacts.id });
+  if (!contact) throw new Error('insert into contacts returned no row');
+
+  const [identity] = await tx
+    .insert(contactIdentities)
+    .values({
+      tenantId,
+      contactId: contact.id,
+      channelId,
+      externalId: ref.externalId,
+      profileName: ref.profileName ?? null,
+    })
+    .onConflictDoNothing({ target: [contactIdentities.channelId, contactIdentities.externalId] })
+    .returning({ contactId: contactIdentities.contactId });
+  if (identity) return { contactId: identity.contactId, created: true };
+
+  // Another transaction created the identity first: drop our contact and use theirs.
+  await tx.delete(contacts).where(eq(contacts.id, contact.id));
+  const winner = await findIdentity(tx, channelId, ref.externalId);
+  if (!winner) throw new Error('contact identity vanished after an insert conflict');
+  return { contactId: winner.contactId, created: false };
+}
+
+async function findIdentity(tx: Tx, channelId: string, externalId: string) {
+  const [row] = await tx
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.channelId, channelId), eq(contactIdentities.externalId, externalId)));
+  return row;
+}
+
+export async function findContactIdByIdentity(
+  tx: Tx,
+  channelId: string,
+  externalId: string,
+): Promise<string | undefined> {
+  return (await findIdentity(tx, channelId, externalId))?.contactId;
+}

@@ -1,0 +1,129 @@
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../database.js';
+import { agents, channels, contacts, conversations, messages } from '../schema.js';
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ConversationStatus = ConversationRow['status'];
+
+export async function findConversation(tx: Tx, conversationId: string): Promise<ConversationRow | undefined> {
+  const [row] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  return row;
+}
+
+export async function findConversationByThreadKey(
+  tx: Tx,
+  channelId: string,
+  threadKey: string,
+): Promise<ConversationRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channelId), eq(conversations.threadKey, threadKey)));
+  return row;
+}
+
+/** Returns the conversation for a thread, creating it when new. Safe under concurrent webhooks. */
+export async function findOrCreateConversation(
+  tx: Tx,
+  values: typeof conversations.$inferInsert,
+): Promise<{ conversation: ConversationRow; created: boolean }> {
+  const [created] = await tx
+    .insert(conversations)
+    .values(values)
+    .onConflictDoNothing({ target: [conversations.channelId, conversations.threadKey] })
+    .returning();
+  if (created) return { conversation: created, created: true };
+  const existing = await findConversationByThreadKey(tx, values.channelId, values.threadKey);
+  if (!existing) throw new Error('conversation vanished after an insert conflict');
+  return { conversation: existing, created: false };
+}
+
+export async function updateConversation(
+  tx: Tx,
+  conversationId: string,
+  values: Partial<typeof conversations.$inferInsert>,
+): Promise<ConversationRow | undefined> {
+  const [row] = await tx.update(conversations).set(values).where(eq(conversations.id, conversationId)).returning();
+  return row;
+}
+
+/** Moves last activity forward to `at` (never back) and points at the newest message. */
+export async function recordActivity(
+  tx: Tx,
+  conversationId: string,
+  at: Date,
+  messageId: string,
+): Promise<ConversationRow | undefined> {
+  const [row] = await tx
+    .update(conversations)
+    .set({
+      lastActivityAt: sql`greatest(${conversations.lastActivityAt}, ${at.toISOString()}::timestamptz)`,
+      lastMessageId: messageId,
+    })
+    .where(eq(conversations.id, conversationId))
+    .returning();
+  return row;
+}
+
+export interface InboxFilter {
+  status?: ConversationStatus | undefined;
+  channelId?: string | undefined;
+  /** An agent id, or null for unassigned conversations; undefined means any. */
+  assigneeId?: string | null | undefined;
+  conversationId?: string | undefined;
+}
+
+export interface InboxCursor {
+  lastActivityAt: Date;
+  id: string;
+}
+
+const unreadCount = sql<number>`(
+  select count(*)::int from ${messages} unread
+  where unread.conversation_id = ${conversations.id}
+    and unread.direction = 'inbound'
+    and unread.deleted_at is null
+    and (${conversations.agentLastReadAt} is null or unread.created_at > ${conversations.agentLastReadAt})
+)`.as('unread_count');
+
+/**
+ * Loads one inbox page with each conversation's contact, channel, assignee, last message and
+ * unread count in a single statement, whatever the page size. Newest activity first; returns
+ * `limit + 1` rows when there are more.
+ */
+export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?: InboxCursor) {
+  const conditions: (SQL | undefined)[] = [];
+  if (filter.status) conditions.push(eq(conversations.status, filter.status));
+  if (filter.channelId) conditions.push(eq(conversations.channelId, filter.channelId));
+  if (filter.conversationId) conditions.push(eq(conversations.id, filter.conversationId));
+  if (filter.assigneeId === null) conditions.push(sql`${conversations.assigneeId} is null`);
+  else if (filter.assigneeId) conditions.push(eq(conversations.assigneeId, filter.assigneeId));
+  if (after) {
+    conditions.push(
+      or(
+        lt(conversations.lastActivityAt, after.lastActivityAt),
+        and(eq(conversations.lastActivityAt, after.lastActivityAt), lt(conversations.id, after.id)),
+      ),
+    );
+  }
+
+  return tx
+    .select({
+      conversation: conversations,
+      contact: contacts,
+      channel: channels,
+      assignee: agents,
+      lastMessage: messages,
+      unreadCount,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .leftJoin(agents, eq(agents.id, conversations.assigneeId))
+    .leftJoin(messages, eq(messages.id, conversations.lastMessageId))
+    .where(and(...conditions))
+    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .limit(limit + 1);
+}
+
+export type InboxRow = Awaited<ReturnType<typeof listInboxPage>>[number];

@@ -1,0 +1,220 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// Every table except `tenants` carries tenant_id and is covered by a row-level security policy
+// (migrations/0001_tenant_isolation.sql). Request code reaches these tables only as the
+// parley_app role, which cannot bypass RLS.
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const tenantId = () =>
+  uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const agentRole = pgEnum('agent_role', ['admin', 'supervisor', 'agent']);
+export const channelKind = pgEnum('channel_kind', [
+  'messenger',
+  'facebook_page',
+  'instagram',
+  'whatsapp',
+  'webchat',
+]);
+export const conversationStatus = pgEnum('conversation_status', [
+  'open',
+  'pending',
+  'snoozed',
+  'resolved',
+]);
+export const conversationKind = pgEnum('conversation_kind', ['private', 'comment_thread']);
+export const messageDirection = pgEnum('message_direction', ['inbound', 'outbound']);
+export const messageAuthorKind = pgEnum('message_author_kind', ['contact', 'agent', 'page', 'system']);
+export const messageStatus = pgEnum('message_status', [
+  'received',
+  'pending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+]);
+
+export const tenants = pgTable('tenants', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const agents = pgTable(
+  'agents',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    role: agentRole('role').notNull().default('agent'),
+    /** BCP-47 language tags, such as "en" or "nl-BE". */
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('agents_tenant_email_key').on(table.tenantId, sql`lower(${table.email})`)],
+);
+
+export const channels = pgTable(
+  'channels',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    kind: channelKind('kind').notNull(),
+    name: text('name').notNull(),
+    /** The provider's id for the account: a Facebook page id, an Instagram account id, a WhatsApp phone number id. */
+    externalId: text('external_id').notNull(),
+    // TODO(privacy): stored in plain text until encryption at rest with key rotation lands.
+    accessToken: text('access_token'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('channels_kind_external_id_key').on(table.kind, table.externalId)],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    displayName: text('display_name'),
+    email: text('email'),
+    phone: text('phone'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('contacts_tenant_idx').on(table.tenantId)],
+);
+
+/** One contact's identity on one channel, such as a Messenger page-scoped id. */
+export const contactIdentities = pgTable(
+  'contact_identities',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    profileName: text('profile_name'),
+    avatarUrl: text('avatar_url'),
+    locale: text('locale'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('contact_identities_channel_external_id_key').on(table.channelId, table.externalId),
+    index('contact_identities_contact_idx').on(table.contactId),
+  ],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    kind: conversationKind('kind').notNull(),
+    /**
+     * What makes the thread unique on its channel: the contact's id for a private thread,
+     * "<post id>:<contact id>" for a comment thread on a post.
+     */
+    threadKey: text('thread_key').notNull(),
+    /** The post a comment thread belongs to; null for private threads. */
+    postId: text('post_id'),
+    status: conversationStatus('status').notNull().default('open'),
+    assigneeId: uuid('assignee_id').references(() => agents.id, { onDelete: 'set null' }),
+    snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    lastMessageId: uuid('last_message_id'),
+    /** Inbound messages after this instant count as unread for the tenant's agents. */
+    agentLastReadAt: timestamp('agent_last_read_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('conversations_channel_thread_key').on(table.channelId, table.threadKey),
+    index('conversations_inbox_idx').on(table.tenantId, table.lastActivityAt, table.id),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    direction: messageDirection('direction').notNull(),
+    authorKind: messageAuthorKind('author_kind').notNull(),
+    authorAgentId: uuid('author_agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    text: text('text'),
+    /** Normalized attachments: [{ type, url, title, ... }] as written by the channel adapter. */
+    attachments: jsonb('attachments').notNull().default(sql`'[]'::jsonb`),
+    /** Channel extras the agent may need: quick-reply and postback payloads, referral, reply-to. */
+    metadata: jsonb('metadata').notNull().default(sql`'{}'::jsonb`),
+    providerMessageId: text('provider_message_id'),
+    status: messageStatus('status').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** The contact's current reaction to this message, as an emoji; null when none. */
+    reaction: text('reaction'),
+    isHidden: boolean('is_hidden').notNull().default(false),
+    providerTimestamp: timestamp('provider_timestamp', { withTimezone: true }),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('messages_channel_provider_message_id_key').on(
+      table.channelId,
+      table.providerMessageId,
+    ),
+    index('messages_conversation_idx').on(table.conversationId, table.createdAt, table.id),
+  ],
+);
+
+/** Append-only log of every change to a conversation; parley_app may insert and read, never change. */
+export const conversationEvents = pgTable(
+  'conversation_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actorAgentId: uuid('actor_agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    messageId: uuid('message_id'),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (table) => [index('conversation_events_conversation_idx').on(table.conversationId, table.id)],
+);
