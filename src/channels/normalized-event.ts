@@ -1,0 +1,136 @@
+/**
+ * The one event shape every channel adapter produces. Nothing past src/channels sees a
+ * provider's payload; ingest applies these events to the database.
+ */
+
+export type ChannelKind = 'messenger' | 'facebook_page' | 'instagram' | 'whatsapp' | 'webchat';
+
+/** How a webhook names the account it is for; ingest routes it to the channel and its tenant. */
+export interface ChannelRef {
+  kind: ChannelKind;
+  externalId: string;
+}
+
+export interface ContactRef {
+  /** The provider's id for the person on this channel, such as a page-scoped id. */
+  externalId: string;
+  profileName?: string;
+}
+
+export type AttachmentType =
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'file'
+  | 'location'
+  | 'fallback'
+  | 'sticker'
+  | 'template'
+  | 'unsupported';
+
+export interface Attachment {
+  type: AttachmentType;
+  /** The provider's URL; Messenger CDN URLs expire after some hours. */
+  url?: string;
+  title?: string;
+  latitude?: number;
+  longitude?: number;
+  stickerId?: string;
+}
+
+/** Which conversation a message belongs to on its channel. */
+export type ThreadRef =
+  | { kind: 'private' }
+  | { kind: 'comment_thread'; postId: string }
+  /** A reply whose conversation is the one holding the parent message, such as the Page answering a comment. */
+  | { kind: 'reply_to_message'; parentProviderMessageId: string };
+
+export interface MessageEvent {
+  type: 'message';
+  channel: ChannelRef;
+  direction: 'inbound' | 'outbound';
+  thread: ThreadRef;
+  /** The visitor; for a reply_to_message thread it comes from the parent's conversation instead. */
+  contact?: ContactRef;
+  providerMessageId: string;
+  text: string | null;
+  attachments: Attachment[];
+  /** Extras such as quick-reply or postback payloads, referral data and the message replied to. */
+  metadata: Record<string, unknown>;
+  occurredAt: Date;
+  /** Our own message id, when an outbound message comes back as an echo carrying it. */
+  parleyMessageId?: string;
+}
+
+export interface MessageEditedEvent {
+  type: 'message_edited';
+  channel: ChannelRef;
+  providerMessageId: string;
+  text: string;
+  occurredAt: Date;
+}
+
+export interface MessageDeletedEvent {
+  type: 'message_deleted';
+  channel: ChannelRef;
+  providerMessageId: string;
+  occurredAt: Date;
+}
+
+export interface MessageHiddenEvent {
+  type: 'message_hidden';
+  channel: ChannelRef;
+  providerMessageId: string;
+  hidden: boolean;
+  occurredAt: Date;
+}
+
+export interface MessageReactionEvent {
+  type: 'message_reaction';
+  channel: ChannelRef;
+  providerMessageId: string;
+  /** The emoji, or null when the contact removed the reaction. */
+  emoji: string | null;
+  contact: ContactRef;
+  occurredAt: Date;
+}
+
+/** A delivery or read receipt from the contact's client for the Page's outbound messages. */
+export interface ReceiptEvent {
+  type: 'receipt';
+  channel: ChannelRef;
+  status: 'delivered' | 'read';
+  contact: ContactRef;
+  providerMessageIds: string[];
+  /** Every outbound message sent at or before this instant is covered. */
+  watermark: Date | null;
+}
+
+/** The contact arrived through a link, ad or plugin without sending a message yet. */
+export interface ReferralEvent {
+  type: 'referral';
+  channel: ChannelRef;
+  contact: ContactRef;
+  referral: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export type NormalizedEvent =
+  | MessageEvent
+  | MessageEditedEvent
+  | MessageDeletedEvent
+  | MessageHiddenEvent
+  | MessageReactionEvent
+  | ReceiptEvent
+  | ReferralEvent;
+
+/** A part of a webhook that Parley does not act on, kept for logs and counters. */
+export interface IgnoredItem {
+  channel?: ChannelRef;
+  reason: string;
+}
+
+export interface ParsedWebhook {
+  events: NormalizedEvent[];
+  ignored: IgnoredItem[];
+}

@@ -1,0 +1,18 @@
+import { Ctx, Query, Resolver } from 'type-graphql';
+import { Agent } from '../schema/agent.type.js';
+import { Channel } from '../schema/channel.type.js';
+import { toAgent, toChannel } from '../schema/mappers.js';
+import type { RequestContext } from '../server/context.js';
+
+@Resolver()
+export class DirectoryResolver {
+  @Query(() => [Agent], { description: "The tenant's agents, by display name." })
+  async agents(@Ctx() context: RequestContext): Promise<Agent[]> {
+    return (await context.services.directory.listAgents(context.viewer)).map(toAgent);
+  }
+
+  @Query(() => [Channel], { description: "The tenant's connected channels." })
+  async channels(@Ctx() context: RequestContext): Promise<Channel[]> {
+    return (await context.services.directory.listChannels(context.viewer)).map(toChannel);
+  }
+}

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { Viewer } from '../auth/viewer.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services/services.js';
+
+/** The typed context every resolver receives, built by the same code for HTTP and WebSocket. */
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+  viewer: Viewer;
+  services: Services;
+  /** Used by subscriptions only; everything else goes through services. */
+  eventBus: Pick<EventBus, 'subscribe'>;
+}
+
+/** Extracts the token from "Bearer <token>", accepting a bare token too. */
+export function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1] ?? header.trim();
+}
+
+export async function buildContext(
+  services: Services,
+  eventBus: EventBus,
+  log: Logger,
+  requestId: string,
+  authorization: unknown,
+): Promise<RequestContext> {
+  const viewer = await services.auth.viewerFromToken(bearerToken(authorization));
+  const scopedLog = viewer.kind === 'agent' ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId }) : log;
+  return { requestId, log: scopedLog, viewer, services, eventBus };
+}
+
+/** Returns a request's logger as the pino logger it is: the app passes its pino instance to Fastify. */
+export function requestLogger(request: FastifyRequest): Logger {
+  return request.log as unknown as Logger;
+}

@@ -1,0 +1,181 @@
+import type { Viewer } from '../auth/viewer.js';
+import type { Tx } from '../db/database.js';
+import { findAgent } from '../db/queries/agents.js';
+import { appendConversationEvents } from '../db/queries/conversation-events.js';
+import {
+  findConversation,
+  listInboxPage,
+  updateConversation,
+  type ConversationRow,
+  type ConversationStatus,
+  type InboxFilter,
+  type InboxRow,
+} from '../db/queries/conversations.js';
+import { listMessagesPage, type MessageRow } from '../db/queries/messages.js';
+import { badInput, forbidden, notFound } from '../errors/app-error.js';
+import { conversationPublication } from '../events/publications.js';
+import { publishAll } from '../events/publish.js';
+import { hasRoleAtLeast, requireAgent } from './authorization.js';
+import type { ServiceDependencies } from './dependencies.js';
+import { decodeCursor, encodeCursor, pageSize, type Page } from './pagination.js';
+
+export interface InboxRequest extends Omit<InboxFilter, 'conversationId'> {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}
+
+export interface MessagesRequest {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}
+
+export const inboxCursor = (row: InboxRow) => encodeCursor(row.conversation.lastActivityAt, row.conversation.id);
+export const messageCursor = (row: MessageRow) => encodeCursor(row.createdAt, row.id);
+
+export function createConversationsService(deps: ServiceDependencies) {
+  async function loadInboxRow(tenantId: string, conversationId: string): Promise<InboxRow> {
+    const [row] = await deps.db.withTenant(tenantId, (tx) => listInboxPage(tx, { conversationId }, 1));
+    if (!row) throw notFound('Conversation', conversationId);
+    return row;
+  }
+
+  /** Runs a change to one conversation, logs it, then publishes the conversation after commit. */
+  async function changeConversation(
+    viewer: Viewer,
+    conversationId: string,
+    change: (tx: Tx, conversation: ConversationRow) => Promise<ConversationRow | undefined>,
+  ): Promise<InboxRow> {
+    const agent = requireAgent(viewer);
+    await deps.db.withTenant(agent.tenantId, async (tx) => {
+      const conversation = await findConversation(tx, conversationId);
+      if (!conversation) throw notFound('Conversation', conversationId);
+      return change(tx, conversation);
+    });
+    await publishAll(deps.bus, [conversationPublication(agent.tenantId, conversationId)], deps.log);
+    return loadInboxRow(agent.tenantId, conversationId);
+  }
+
+  return {
+    async listInbox(viewer: Viewer, request: InboxRequest): Promise<Page<InboxRow>> {
+      const agent = requireAgent(viewer);
+      const limit = pageSize(request.first);
+      const cursor = request.after ? decodeCursor(request.after) : undefined;
+      const rows = await deps.db.withTenant(agent.tenantId, (tx) =>
+        listInboxPage(
+          tx,
+          { status: request.status, channelId: request.channelId, assigneeId: request.assigneeId },
+          limit,
+          cursor ? { lastActivityAt: cursor.at, id: cursor.id } : undefined,
+        ),
+      );
+      return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, hasPreviousPage: Boolean(cursor) };
+    },
+
+    async getConversation(viewer: Viewer, conversationId: string): Promise<InboxRow | undefined> {
+      const agent = requireAgent(viewer);
+      const [row] = await deps.db.withTenant(agent.tenantId, (tx) => listInboxPage(tx, { conversationId }, 1));
+      return row;
+    },
+
+    async listMessages(viewer: Viewer, conversationId: string, request: MessagesRequest): Promise<Page<MessageRow>> {
+      const agent = requireAgent(viewer);
+      if ((request.first != null || request.after != null) && (request.last != null || request.before != null)) {
+        throw badInput('Use either first/after or last/before, not both.');
+      }
+      const backward = request.last != null || request.before != null;
+      const limit = pageSize(backward ? request.last : request.first);
+      const cursorText = backward ? request.before : request.after;
+      const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+
+      const rows = await deps.db.withTenant(agent.tenantId, (tx) =>
+        listMessagesPage(tx, {
+          conversationId,
+          limit,
+          direction: backward ? 'backward' : 'forward',
+          ...(cursor ? { cursor: { createdAt: cursor.at, id: cursor.id } } : {}),
+        }),
+      );
+      const hasMore = rows.length > limit;
+      const page = rows.slice(0, limit);
+      if (backward) page.reverse();
+      return {
+        nodes: page,
+        hasNextPage: backward ? Boolean(cursor) : hasMore,
+        hasPreviousPage: backward ? hasMore : Boolean(cursor),
+      };
+    },
+
+    setStatus(viewer: Viewer, conversationId: string, status: ConversationStatus, snoozedUntil: Date | null) {
+      const agent = requireAgent(viewer);
+      if (status === 'snoozed' && (!snoozedUntil || snoozedUntil.getTime() <= Date.now())) {
+        throw badInput('Snoozing needs "snoozedUntil" in the future.', { snoozedUntil });
+      }
+      if (status !== 'snoozed' && snoozedUntil) {
+        throw badInput('"snoozedUntil" is only valid with status SNOOZED.');
+      }
+      return changeConversation(viewer, conversationId, async (tx, conversation) => {
+        if (conversation.status === status && conversation.snoozedUntil?.getTime() === snoozedUntil?.getTime()) {
+          return conversation;
+        }
+        const updated = await updateConversation(tx, conversationId, { status, snoozedUntil });
+        await appendConversationEvents(tx, [
+          {
+            tenantId: agent.tenantId,
+            conversationId,
+            kind: 'status_changed',
+            actorAgentId: agent.agentId,
+            data: { from: conversation.status, to: status },
+          },
+        ]);
+        return updated;
+      });
+    },
+
+    /**
+     * Assigns a conversation to an agent, or unassigns it with null. Agents may take a
+     * conversation or let go of their own; assigning others needs a supervisor or admin.
+     */
+    assign(viewer: Viewer, conversationId: string, assigneeId: string | null) {
+      const agent = requireAgent(viewer);
+      return changeConversation(viewer, conversationId, async (tx, conversation) => {
+        const touchesOthers =
+          (assigneeId !== null && assigneeId !== agent.agentId) ||
+          (conversation.assigneeId !== null && conversation.assigneeId !== agent.agentId);
+        if (touchesOthers && !hasRoleAtLeast(agent, 'supervisor')) {
+          throw forbidden('Agents may only assign conversations to themselves; ask a supervisor to assign others.');
+        }
+        if (conversation.assigneeId === assigneeId) return conversation;
+        if (assigneeId && !(await findAgent(tx, assigneeId))) throw notFound('Agent', assigneeId);
+        const updated = await updateConversation(tx, conversationId, { assigneeId });
+        await appendConversationEvents(tx, [
+          {
+            tenantId: agent.tenantId,
+            conversationId,
+            kind: 'assigned',
+            actorAgentId: agent.agentId,
+            data: { from: conversation.assigneeId, to: assigneeId },
+          },
+        ]);
+        return updated;
+      });
+    },
+
+    /** Marks every message so far as read by the tenant's agents, resetting the unread count. */
+    markRead(viewer: Viewer, conversationId: string) {
+      const agent = requireAgent(viewer);
+      return changeConversation(viewer, conversationId, async (tx) => {
+        const updated = await updateConversation(tx, conversationId, { agentLastReadAt: new Date() });
+        await appendConversationEvents(tx, [
+          { tenantId: agent.tenantId, conversationId, kind: 'read_by_agent', actorAgentId: agent.agentId },
+        ]);
+        return updated;
+      });
+    },
+
+    loadInboxRow,
+  };
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;
