@@ -2,7 +2,6 @@ import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { randomUUID } from 'node:crypto';
@@ -93,12 +92,9 @@ export async function registerGraphql(
   });
 
   return {
+    /** Stops Apollo, whose drain step also closes every WebSocket and the WebSocket server. */
     async close() {
-      await socketServer.dispose();
       await apollo.stop();
-      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
     },
   };
 }
-
-export { CloseCode };
