@@ -95,7 +95,8 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
     async next(timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (results.length <= consumed) {
-        if (failure) throw failure instanceof Error ? failure : new Error(`subscription failed: ${JSON.stringify(failure)}`);
+        // graphql-ws reports a closed socket as the CloseEvent itself; rethrow it so tests can read its code.
+        if (failure) throw failure;
         const remaining = deadline - Date.now();
         if (remaining <= 0) throw new Error(`no subscription result within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {

@@ -10,6 +10,7 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-at-least-32-characters';
 
 export interface TestServer {
   app: App;
+  database: TestDatabase;
   config: Config;
   /** Base URL, such as http://127.0.0.1:43210. */
   url: string;
@@ -31,7 +32,7 @@ export interface TestServerOptions {
  * Starts a Parley server on an ephemeral port with its own database (PostgreSQL or PGlite, as
  * the environment says) and the Redis bus when REDIS_URL is set.
  */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer & { database: TestDatabase }> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     PORT: '0',
