@@ -85,3 +85,31 @@ describe('GraphQL across tenants', () => {
     expect(stored.map((row) => row.text)).not.toContain('Hijack');
   });
 });
+
+describe('database schema', () => {
+  it('has a tenant_isolation policy on every table with a tenant_id column', async () => {
+    const rows = await server.app.db.withSystem((tx) =>
+      tx.execute(sql`
+        select c.relname as table_name, c.relrowsecurity as rls_enabled,
+               exists (select 1 from pg_policy p where p.polrelid = c.oid and p.polname = 'tenant_isolation') as has_policy
+        from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
+        join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+        where c.relkind = 'r'
+        order by c.relname`),
+    );
+    const tables = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as {
+      table_name: string;
+      rls_enabled: boolean;
+      has_policy: boolean;
+    }[];
+    expect(tables.length).toBeGreaterThanOrEqual(9);
+    for (const table of tables) {
+      expect({ table: table.table_name, rls: table.rls_enabled, policy: table.has_policy }).toEqual({
+        table: table.table_name,
+        rls: true,
+        policy: true,
+      });
+    }
+  });
+});

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -39,7 +40,11 @@ export const conversationStatus = pgEnum('conversation_status', [
 ]);
 export const conversationKind = pgEnum('conversation_kind', ['private', 'comment_thread']);
 export const messageDirection = pgEnum('message_direction', ['inbound', 'outbound']);
-export const messageAuthorKind = pgEnum('message_author_kind', ['contact', 'agent', 'page', 'system']);
+export const messageAuthorKind = pgEnum('message_author_kind', ['contact', 'agent', 'page', 'bot', 'system']);
+export const tenantStatus = pgEnum('tenant_status', ['active', 'suspended']);
+/** Who answers a conversation now: the channel's bot until a human takes over. */
+export const conversationHandler = pgEnum('conversation_handler', ['human', 'bot']);
+export const mediaStatus = pgEnum('media_status', ['pending', 'stored', 'failed']);
 export const messageStatus = pgEnum('message_status', [
   'received',
   'pending',
@@ -53,6 +58,11 @@ export const tenants = pgTable('tenants', {
   id: id(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  status: tenantStatus('status').notNull().default('active'),
+  /** Days to keep conversations and messages after their last activity; null keeps them. */
+  retentionDays: integer('retention_days'),
+  /** Days to keep stored attachment files; null follows retentionDays. */
+  attachmentRetentionDays: integer('attachment_retention_days'),
   createdAt: createdAt(),
 });
 
@@ -84,6 +94,15 @@ export const channels = pgTable(
     externalId: text('external_id').notNull(),
     // TODO(privacy): stored in plain text until encryption at rest with key rotation lands.
     accessToken: text('access_token'),
+    /** Public key a website embeds to reach its webchat channel; null for other kinds. */
+    publicKey: text('public_key').unique(),
+    /**
+     * Non-secret settings by kind: webchat { allowedOrigins, greeting, botUrl },
+     * whatsapp { businessAccountId }.
+     */
+    settings: jsonb('settings').notNull().default(sql`'{}'::jsonb`),
+    /** Key that signs requests to the channel's bot URL. */
+    botSecret: text('bot_secret'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('channels_kind_external_id_key').on(table.kind, table.externalId)],
@@ -153,6 +172,9 @@ export const conversations = pgTable(
     lastMessageId: uuid('last_message_id'),
     /** Inbound messages after this instant count as unread for the tenant's agents. */
     agentLastReadAt: timestamp('agent_last_read_at', { withTimezone: true }),
+    /** The contact's latest message; WhatsApp allows free-form replies for 24 hours after it. */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    handler: conversationHandler('handler').notNull().default('human'),
     createdAt: createdAt(),
   },
   (table) => [
@@ -217,4 +239,57 @@ export const conversationEvents = pgTable(
     createdAt: createdAt(),
   },
   (table) => [index('conversation_events_conversation_idx').on(table.conversationId, table.id)],
+);
+
+/**
+ * A copy of an inbound attachment in Parley's own storage. Provider URLs expire, so a background
+ * job downloads each file once and retries failures with backoff.
+ */
+export const mediaObjects = pgTable(
+  'media_objects',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    /** The provider's URL, or its media id (WhatsApp) to exchange for a URL. */
+    sourceUrl: text('source_url'),
+    sourceMediaId: text('source_media_id'),
+    status: mediaStatus('status').notNull().default('pending'),
+    storageKey: text('storage_key'),
+    contentType: text('content_type'),
+    byteSize: integer('byte_size'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('media_objects_due_idx').on(table.status, table.nextAttemptAt),
+    index('media_objects_message_idx').on(table.messageId),
+  ],
+);
+
+/**
+ * Changes that arrived before the message they refer to (a status, an edit, a reaction). Ingest
+ * applies them when the message is stored, so order of arrival does not matter.
+ */
+export const pendingMessageUpdates = pgTable(
+  'pending_message_updates',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    providerMessageId: text('provider_message_id').notNull(),
+    /** The normalized event, as JSON. */
+    event: jsonb('event').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('pending_message_updates_lookup_idx').on(table.channelId, table.providerMessageId)],
 );
