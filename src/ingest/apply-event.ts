@@ -23,6 +23,7 @@ import {
   insertMessageOnce,
   updateMessage,
   type MessageInsert,
+  type MessageRow,
 } from '../db/queries/messages.js';
 import {
   conversationPublication,
@@ -112,7 +113,13 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
     data: { authorKind: message.authorKind },
   });
 
-  await recordActivity(tx, conversation.id, message.createdAt, message.id);
+  await recordActivity(
+    tx,
+    conversation.id,
+    message.createdAt,
+    message.id,
+    event.direction === 'inbound' ? event.occurredAt : undefined,
+  );
   if (event.direction === 'inbound' && (conversation.status === 'resolved' || conversation.status === 'snoozed')) {
     // A visitor writing again reopens the conversation, as in Chatwoot and Front.
     await updateConversation(tx, conversation.id, { status: 'open', snoozedUntil: null });
@@ -199,6 +206,7 @@ async function updateByProviderId(
   // TODO(ingest): an edit, reaction or deletion that arrives before its message is dropped here;
   // Meta does not redeliver it once acknowledged.
   if (!message) return skipped(`${kind} for a message Parley has not stored`);
+  if (matchesValues(message, values)) return skipped(`${kind} already applied`);
 
   const updated = await updateMessage(tx, message.id, values);
   if (!updated) return skipped('message vanished');
@@ -211,6 +219,13 @@ async function updateByProviderId(
       conversationPublication(channel.tenantId, message.conversationId),
     ],
   };
+}
+
+/** True when the row already contains every value, as it does when Meta redelivers a change. */
+function matchesValues(message: MessageRow, values: Partial<MessageInsert>): boolean {
+  return Object.entries(values).every(
+    ([column, value]) => JSON.stringify(message[column as keyof MessageRow]) === JSON.stringify(value),
+  );
 }
 
 async function applyReceiptEvent(tx: Tx, channel: ChannelRow, event: ReceiptEvent): Promise<AppliedEvent> {

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createMemoryEventBus } from '../events/memory-event-bus.js';
 import { createRedisEventBus } from '../events/redis-event-bus.js';
+import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 import { buildParleySchema } from '../schema/build-schema.js';
 import { createServices, type Services } from '../services/services.js';
@@ -46,6 +47,14 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
   }) as unknown as FastifyInstance;
+
+  fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status < 500) return reply.code(status).send({ error: error.message });
+    // Driver errors carry SQL parameters such as message text: log and answer without them.
+    request.log.error({ error: loggableError(error) }, 'request failed');
+    return reply.code(500).send({ error: `Internal server error; logged with request id ${request.id}.` });
+  });
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   await fastify.register(async (scope) => registerMetaWebhookRoutes(scope, config, { db, bus: eventBus }));

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from '../errors/app-error.js';
+import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 
 // Codes that graphql-js and Apollo assign to client mistakes; their messages are safe to show.
@@ -37,7 +38,7 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
     return { message: formatted.message, ...location, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
 
-  log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
+  log.error({ error: loggableError(original), path: formatted.path }, 'unexpected error in a GraphQL operation');
   return { message: 'Internal server error; the error was logged.', ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

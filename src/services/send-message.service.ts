@@ -115,8 +115,9 @@ export function createSendMessageService(deps: ServiceDependencies) {
     return deps.db.withTenant(tenantId, async (tx) => {
       const current = await findMessage(tx, messageId);
       if (!current) throw notFound('Message', messageId);
-      // The provider's echo may have recorded the id and a later status already.
-      if (current.providerMessageId && result.ok) return current;
+      // The provider's echo already recorded the id and maybe a later status: the message went
+      // out, even if this call then failed or timed out.
+      if (current.providerMessageId) return current;
 
       let updated: MessageRow | undefined;
       if (result.ok) {

@@ -25,7 +25,10 @@ function parseComment(
   pageId: string,
   entryTime: Date,
 ): NormalizedEvent | string {
-  const occurredAt = value.created_time ?? entryTime;
+  // A change to an existing comment is dated by the entry's time, because created_time stays the
+  // comment's creation time on edited, hide and unhide changes.
+  // NOTE: this reading of created_time matches the payloads in test/fixtures/meta, not a documented rule.
+  const occurredAt = value.verb === 'add' ? (value.created_time ?? entryTime) : entryTime;
   const providerMessageId = value.comment_id;
 
   switch (value.verb) {

@@ -47,18 +47,25 @@ export async function updateConversation(
   return row;
 }
 
-/** Moves last activity forward to `at` (never back) and points at the newest message. */
+/**
+ * Moves last activity forward to `at` (never back) and points at the newest message. For a
+ * contact's message, `inboundAt` also moves the start of the WhatsApp reply window forward.
+ */
 export async function recordActivity(
   tx: Tx,
   conversationId: string,
   at: Date,
   messageId: string,
+  inboundAt?: Date,
 ): Promise<ConversationRow | undefined> {
   const [row] = await tx
     .update(conversations)
     .set({
       lastActivityAt: sql`greatest(${conversations.lastActivityAt}, ${at.toISOString()}::timestamptz)`,
       lastMessageId: messageId,
+      ...(inboundAt
+        ? { lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${inboundAt.toISOString()}::timestamptz)` }
+        : {}),
     })
     .where(eq(conversations.id, conversationId))
     .returning();
