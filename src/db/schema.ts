@@ -45,6 +45,8 @@ export const tenantStatus = pgEnum('tenant_status', ['active', 'suspended']);
 /** Who answers a conversation now: the channel's bot until a human takes over. */
 export const conversationHandler = pgEnum('conversation_handler', ['human', 'bot']);
 export const mediaStatus = pgEnum('media_status', ['pending', 'stored', 'failed']);
+export const dataSubjectKind = pgEnum('data_subject_kind', ['contact', 'agent']);
+export const dataSubjectRequestKind = pgEnum('data_subject_request_kind', ['access', 'rectification', 'erasure']);
 export const messageStatus = pgEnum('message_status', [
   'received',
   'pending',
@@ -293,3 +295,103 @@ export const pendingMessageUpdates = pgTable(
   },
   (table) => [index('pending_message_updates_lookup_idx').on(table.channelId, table.providerMessageId)],
 );
+
+/** Platform operators: they manage tenants and never read tenants' conversations. No tenant_id. */
+export const operators = pgTable('operators', {
+  id: id(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  displayName: text('display_name').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Append-only record of privileged actions: exports, erasures, role changes, token use, operator
+ * actions. Rows with a null tenant_id are the operator's own and invisible to tenants.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id'),
+    /** agent, operator, system or meta (Meta's deletion callback). */
+    actorKind: text('actor_kind').notNull(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    targetId: text('target_id'),
+    /** Ids and outcomes only, never the personal data acted on. */
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (table) => [index('audit_log_tenant_idx').on(table.tenantId, table.id)],
+);
+
+/** A data-subject request a tenant answered, recorded without repeating the person's data. */
+export const dataSubjectRequests = pgTable(
+  'data_subject_requests',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    subjectKind: dataSubjectKind('subject_kind').notNull(),
+    /** The contact's or agent's id; kept after erasure as a bare id with no data behind it. */
+    subjectId: uuid('subject_id').notNull(),
+    kind: dataSubjectRequestKind('kind').notNull(),
+    requestedByAgentId: uuid('requested_by_agent_id'),
+    /** completed or failed. */
+    status: text('status').notNull(),
+    /** Scope and outcome: tables and row counts touched, fields corrected (names only). */
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (table) => [index('data_subject_requests_tenant_idx').on(table.tenantId, table.createdAt)],
+);
+
+/** One published version of a tenant's privacy policy in one locale. */
+export const privacyPolicies = pgTable(
+  'privacy_policies',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    version: integer('version').notNull(),
+    /** BCP-47 language tag: en, nl, fr, de at least. */
+    locale: text('locale').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('privacy_policies_version_locale_key').on(table.tenantId, table.version, table.locale)],
+);
+
+/** Which privacy policy version a visitor was shown, and when. */
+export const privacyPolicyViews = pgTable(
+  'privacy_policy_views',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    locale: text('locale').notNull(),
+    shownAt: timestamp('shown_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('privacy_policy_views_contact_idx').on(table.contactId)],
+);
+
+/**
+ * Meta's data-deletion callbacks. Only a hash of the app-scoped user id is kept, so the status
+ * page can answer without holding the id itself. No tenant_id: one request spans tenants.
+ */
+export const metaDeletionRequests = pgTable('meta_deletion_requests', {
+  id: id(),
+  confirmationCode: text('confirmation_code').notNull().unique(),
+  userIdHash: text('user_id_hash').notNull(),
+  /** pending, completed or failed. */
+  status: text('status').notNull(),
+  tenantCount: integer('tenant_count').notNull().default(0),
+  createdAt: createdAt(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+});
