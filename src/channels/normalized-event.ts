@@ -32,6 +32,10 @@ export interface Attachment {
   type: AttachmentType;
   /** The provider's URL; Messenger CDN URLs expire after some hours. */
   url?: string;
+  /** The provider's media id, exchanged for a download URL with the channel's token (WhatsApp). */
+  providerMediaId?: string;
+  /** MIME type when the provider states it. */
+  contentType?: string;
   title?: string;
   latitude?: number;
   longitude?: number;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
 import type { ChannelSender } from '../channels/outbound.js';
+import { createChannelSender } from '../channels/sender-registry.js';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -38,7 +39,9 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const eventBus = config.redisUrl ? await createRedisEventBus(config.redisUrl, log) : createMemoryEventBus(log);
   log.info({ database: db.driver, eventBus: config.redisUrl ? 'redis' : 'memory' }, 'storage ready');
 
-  const sender = options.sender ?? createMetaSender({ baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs });
+  const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
+  const metaSender = createMetaSender(graphApi);
+  const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
   const services = createServices({ config, db, bus: eventBus, log, sender });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.

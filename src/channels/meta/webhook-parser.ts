@@ -7,6 +7,11 @@ export class InvalidWebhookError extends Error {
   override name = 'InvalidWebhookError';
 }
 
+/** Entry parsers by the webhook's `object`; each returns the events of one entry. */
+const entryParsers: Record<string, (entry: Record<string, unknown>, entryId: string) => ParsedWebhook[]> = {
+  page: (entry, pageId) => [parseMessengerEntry(entry, pageId), parsePageFeedEntry(entry, pageId)],
+};
+
 /**
  * Parses a verified Meta webhook body into normalized events. One POST may carry several entries
  * for different pages, each with several events. Throws InvalidWebhookError when the body is not
@@ -20,13 +25,12 @@ export function parseMetaWebhook(body: unknown): ParsedWebhook {
   const result: ParsedWebhook = { events: [], ignored: [] };
 
   for (const entry of envelope.data.entry) {
-    const parts: ParsedWebhook[] = [];
-    if (envelope.data.object === 'page') {
-      parts.push(parseMessengerEntry(entry, entry.id), parsePageFeedEntry(entry, entry.id));
-    } else {
+    const parseEntry = entryParsers[envelope.data.object];
+    if (!parseEntry) {
       result.ignored.push({ reason: `webhook object "${envelope.data.object}" not handled` });
+      continue;
     }
-    for (const part of parts) {
+    for (const part of parseEntry(entry, entry.id)) {
       result.events.push(...part.events);
       result.ignored.push(...part.ignored);
     }

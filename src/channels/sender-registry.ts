@@ -1,0 +1,19 @@
+import type { ChannelKind } from './normalized-event.js';
+import type { ChannelSender, OutboundMessage, SendResult } from './outbound.js';
+
+/** Routes each outbound message to the sender for its channel kind. */
+export function createChannelSender(senders: Partial<Record<ChannelKind, ChannelSender>>): ChannelSender {
+  return {
+    send(message: OutboundMessage): Promise<SendResult> {
+      const sender = senders[message.channel.kind];
+      if (!sender) {
+        return Promise.resolve({
+          ok: false,
+          errorCode: 'UNSUPPORTED_CHANNEL',
+          errorMessage: `Parley cannot send on ${message.channel.kind} channels yet.`,
+        });
+      }
+      return sender.send(message);
+    },
+  };
+}
