@@ -17,6 +17,8 @@ export interface Config {
   readonly graphApiUrl: string;
   /** Timeout for one Graph API call, in milliseconds. */
   readonly graphApiTimeoutMs: number;
+  /** Whether new Messenger contacts are named from Meta's User Profile API after ingest. */
+  readonly fetchContactProfiles: boolean;
   readonly dataDir: string;
   readonly logLevel: string;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
@@ -43,6 +45,7 @@ const environmentSchema = z.object({
   META_VERIFY_TOKEN: z.string().min(1).optional(),
   GRAPH_API_URL: urlWithScheme(['http', 'https']).default('https://graph.facebook.com/v21.0'),
   GRAPH_API_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  FETCH_CONTACT_PROFILES: z.enum(['true', 'false']).default('true'),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
@@ -92,6 +95,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     metaVerifyToken: env.META_VERIFY_TOKEN ?? DEVELOPMENT_VERIFY_TOKEN,
     graphApiUrl: env.GRAPH_API_URL.replace(/\/+$/, ''),
     graphApiTimeoutMs: env.GRAPH_API_TIMEOUT_MS,
+    fetchContactProfiles: env.FETCH_CONTACT_PROFILES === 'true',
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     usesDevelopmentSecrets: missingSecrets.length > 0,

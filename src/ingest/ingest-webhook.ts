@@ -18,6 +18,8 @@ export interface IngestDependencies {
   db: Database;
   bus: EventBus;
   log: Logger;
+  /** Called after commit with the visitors whose messages arrived without a profile name. */
+  onContactsSeen?: (channel: ChannelRow, externalIds: string[]) => void;
 }
 
 const refKey = (ref: ChannelRef) => `${ref.kind}:${ref.externalId}`;
@@ -52,6 +54,10 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
       continue;
     }
     const result = await ingestChannelEvents(deps, channel, events);
+    const unnamed = events.flatMap((event) =>
+      event.type === 'message' && event.contact && !event.contact.profileName ? [event.contact.externalId] : [],
+    );
+    if (unnamed.length > 0) deps.onContactsSeen?.(channel, unnamed);
     summary.applied += result.applied;
     summary.skipped += result.skipped;
     publications.push(...result.publications);

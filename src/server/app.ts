@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
 import { createMemoryEventBus } from '../events/memory-event-bus.js';
+import { createProfileEnricher } from '../ingest/profile-enricher.js';
 import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
@@ -60,7 +61,16 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   });
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
-  await fastify.register(async (scope) => registerMetaWebhookRoutes(scope, config, { db, bus: eventBus }));
+  const profileEnricher = config.fetchContactProfiles
+    ? createProfileEnricher({ db, bus: eventBus, log, graphApi })
+    : undefined;
+  await fastify.register(async (scope) =>
+    registerMetaWebhookRoutes(scope, config, {
+      db,
+      bus: eventBus,
+      ...(profileEnricher ? { onContactsSeen: (channel, ids) => profileEnricher.schedule(channel, ids) } : {}),
+    }),
+  );
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
 
@@ -78,6 +88,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     },
     async close() {
       await graphql.close();
+      await profileEnricher?.idle();
       await fastify.close();
       await eventBus.close();
       await db.close();

@@ -29,7 +29,9 @@ export interface FakeGraphApi {
    * Queued errors are served first in, first out.
    */
   failNext(error: GraphApiError): void;
-  /** Clears recorded requests and queued errors but keeps the allowed tokens. */
+  /** Serves this profile for GET /{id} (Messenger's User Profile API); unknown ids get code 100. */
+  setProfile(id: string, profile: JsonObject): void;
+  /** Clears recorded requests and queued errors but keeps the allowed tokens and profiles. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ interface GraphReply { status: number; body: JsonObject }
 
 const API_VERSION = 'v21.0';
 const ROUTE_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/(messages|comments)\/?$/;
+const OBJECT_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/?$/;
 const SENDER_ACTIONS = new Set(['typing_on', 'typing_off', 'mark_seen']);
 // Graph rejects longer Messenger text with code 100, using the message built in replyToSendRequest.
 const MAX_TEXT_LENGTH = 2_000;
@@ -170,6 +173,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: RecordedGraphRequest[] = [];
   const queuedErrors: GraphApiError[] = [];
   const allowedTokens = new Set<string>();
+  const profiles = new Map<string, JsonObject>();
   // Starts at a random 10-digit number so ids from separate fakes in one test run rarely collide.
   let nextCommentNumber = randomInt(1_000_000_000, 9_000_000_000);
 
@@ -192,6 +196,14 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     query: Record<string, string>,
     body: unknown,
   ): GraphReply {
+    const objectRoute = OBJECT_PATTERN.exec(path);
+    if (method === 'GET' && objectRoute) {
+      const token = readToken(request, query, body);
+      if (token === undefined || !allowedTokens.has(token)) return buildInvalidTokenError();
+      const profile = profiles.get(objectRoute[1] ?? '');
+      return profile ? { status: 200, body: { ...profile, id: objectRoute[1] } } : buildUnsupportedRequestError(method, path);
+    }
+
     const route = ROUTE_PATTERN.exec(path);
     if (route === null || method !== 'POST') return buildUnsupportedRequestError(method, path);
     const [, objectId = '', edge] = route;
@@ -221,6 +233,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     requests,
     allowToken: (token) => void allowedTokens.add(token),
     failNext: (error) => void queuedErrors.push(error),
+    setProfile: (id, profile) => void profiles.set(id, profile),
     reset: () => {
       requests.length = 0;
       queuedErrors.length = 0;

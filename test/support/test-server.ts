@@ -26,6 +26,8 @@ export interface TestServerOptions {
   sender?: ChannelSender;
   /** Use the in-process event bus even when REDIS_URL is set. */
   memoryEventBus?: boolean;
+  /** Name new contacts from the Graph API's profile endpoint; off so request counts stay exact. */
+  fetchContactProfiles?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     META_VERIFY_TOKEN: TEST_VERIFY_TOKEN,
     GRAPH_API_URL: options.graphApiUrl ?? 'http://127.0.0.1:9/v21.0',
     GRAPH_API_TIMEOUT_MS: '5000',
+    FETCH_CONTACT_PROFILES: options.fetchContactProfiles ? 'true' : 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { ContactRef } from '../../channels/normalized-event.js';
 import type { Tx } from '../database.js';
 import { contactIdentities, contacts } from '../schema.js';
@@ -70,4 +70,41 @@ export async function findContactIdByIdentity(
   externalId: string,
 ): Promise<string | undefined> {
   return (await findIdentity(tx, channelId, externalId))?.contactId;
+}
+
+/** Identities among `externalIds` on a channel that have no profile name yet. */
+export function findUnnamedIdentities(tx: Tx, channelId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return Promise.resolve([]);
+  return tx
+    .select({ id: contactIdentities.id, contactId: contactIdentities.contactId, externalId: contactIdentities.externalId })
+    .from(contactIdentities)
+    .where(
+      and(
+        eq(contactIdentities.channelId, channelId),
+        inArray(contactIdentities.externalId, externalIds),
+        isNull(contactIdentities.profileName),
+      ),
+    );
+}
+
+/** Stores a fetched profile on the identity, and as the contact's name when it has none. */
+export async function applyFetchedProfile(
+  tx: Tx,
+  identity: { id: string; contactId: string },
+  profile: { name?: string; avatarUrl?: string; locale?: string },
+): Promise<void> {
+  await tx
+    .update(contactIdentities)
+    .set({
+      profileName: profile.name ?? null,
+      avatarUrl: profile.avatarUrl ?? null,
+      locale: profile.locale ?? null,
+    })
+    .where(eq(contactIdentities.id, identity.id));
+  if (profile.name) {
+    await tx
+      .update(contacts)
+      .set({ displayName: profile.name, updatedAt: sql`now()` })
+      .where(and(eq(contacts.id, identity.contactId), isNull(contacts.displayName)));
+  }
 }

@@ -134,3 +134,8 @@ export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?
 }
 
 export type InboxRow = Awaited<ReturnType<typeof listInboxPage>>[number];
+
+export async function listConversationIdsOfContact(tx: Tx, contactId: string): Promise<string[]> {
+  const rows = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
+  return rows.map((row) => row.id);
+}
