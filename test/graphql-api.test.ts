@@ -304,11 +304,56 @@ describe('pagination', () => {
     expect(oldest.conversation?.messages.pageInfo.hasNextPage).toBe(true);
   });
 
+  it('pages every message exactly once when many share one timestamp', async () => {
+    const timestamp = Date.now();
+    const batch = {
+      object: 'page',
+      entry: [
+        {
+          id: PAGE_ID,
+          time: timestamp,
+          messaging: Array.from({ length: 30 }, (_, index) => ({
+            sender: { id: '9000000000000001' },
+            recipient: { id: PAGE_ID },
+            timestamp,
+            message: { mid: `m_same_${index}`, text: `Same ${index}` },
+          })),
+        },
+      ],
+    };
+    expect((await postWebhook(server.url, batch)).status).toBe(200);
+    const conversationId = await firstConversationId();
+
+    const forward: string[] = [];
+    let after: string | null | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const data = await graphqlData(server.graphqlUrl, ConversationMessagesDocument, { id: conversationId, first: 7, after }, tenant.adminToken);
+      forward.push(...(data.conversation?.messages.edges.map((edge) => edge.node.id) ?? []));
+      if (!data.conversation?.messages.pageInfo.hasNextPage) break;
+      after = data.conversation.messages.pageInfo.endCursor;
+    }
+    expect(forward).toHaveLength(30);
+    expect(new Set(forward).size).toBe(30);
+
+    const backward: string[] = [];
+    let before: string | null | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const data = await graphqlData(server.graphqlUrl, ConversationMessagesDocument, { id: conversationId, last: 7, before }, tenant.adminToken);
+      backward.unshift(...(data.conversation?.messages.edges.map((edge) => edge.node.id) ?? []));
+      if (!data.conversation?.messages.pageInfo.hasPreviousPage) break;
+      before = data.conversation.messages.pageInfo.startCursor;
+    }
+    expect(backward).toEqual(forward);
+  });
+
   it('rejects a page size over 100 and a malformed cursor', async () => {
     const tooLarge = await graphqlRequest(server.graphqlUrl, ConversationsDocument, { first: 101 }, tenant.adminToken);
     expect(tooLarge.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const badCursor = await graphqlRequest(server.graphqlUrl, ConversationsDocument, { after: 'garbage' }, tenant.adminToken);
     expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const dashes = Buffer.from(`1700000000000000|${'-'.repeat(36)}`).toString('base64url');
+    const dashCursor = await graphqlRequest(server.graphqlUrl, ConversationsDocument, { after: dashes }, tenant.adminToken);
+    expect(dashCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type InboxFilter,
   type InboxRow,
 } from '../db/queries/conversations.js';
-import { listMessagesPage, type MessageRow } from '../db/queries/messages.js';
+import { listMessagesPage, type MessagePageRow } from '../db/queries/messages.js';
 import { badInput, forbidden, notFound } from '../errors/app-error.js';
 import { conversationPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
@@ -31,8 +31,8 @@ export interface MessagesRequest {
   before?: string | null | undefined;
 }
 
-export const inboxCursor = (row: InboxRow) => encodeCursor(row.conversation.lastActivityAt, row.conversation.id);
-export const messageCursor = (row: MessageRow) => encodeCursor(row.createdAt, row.id);
+export const inboxCursor = (row: InboxRow) => encodeCursor({ micros: row.positionMicros, id: row.conversation.id });
+export const messageCursor = (row: MessagePageRow) => encodeCursor({ micros: row.positionMicros, id: row.id });
 
 export function createConversationsService(deps: ServiceDependencies) {
   async function loadInboxRow(tenantId: string, conversationId: string): Promise<InboxRow> {
@@ -67,7 +67,7 @@ export function createConversationsService(deps: ServiceDependencies) {
           tx,
           { status: request.status, channelId: request.channelId, assigneeId: request.assigneeId },
           limit,
-          cursor ? { lastActivityAt: cursor.at, id: cursor.id } : undefined,
+          cursor,
         ),
       );
       return { nodes: rows.slice(0, limit), hasNextPage: rows.length > limit, hasPreviousPage: Boolean(cursor) };
@@ -79,22 +79,22 @@ export function createConversationsService(deps: ServiceDependencies) {
       return row;
     },
 
-    async listMessages(viewer: Viewer, conversationId: string, request: MessagesRequest): Promise<Page<MessageRow>> {
+    async listMessages(viewer: Viewer, conversationId: string, request: MessagesRequest): Promise<Page<MessagePageRow>> {
       const agent = requireAgent(viewer);
       if ((request.first != null || request.after != null) && (request.last != null || request.before != null)) {
         throw badInput('Use either first/after or last/before, not both.');
       }
       const backward = request.last != null || request.before != null;
-      const limit = pageSize(backward ? request.last : request.first);
+      const limit = backward ? pageSize(request.last, 'last') : pageSize(request.first, 'first');
       const cursorText = backward ? request.before : request.after;
-      const cursor = cursorText ? decodeCursor(cursorText) : undefined;
+      const cursor = cursorText ? decodeCursor(cursorText, backward ? 'before' : 'after') : undefined;
 
       const rows = await deps.db.withTenant(agent.tenantId, (tx) =>
         listMessagesPage(tx, {
           conversationId,
           limit,
           direction: backward ? 'backward' : 'forward',
-          ...(cursor ? { cursor: { createdAt: cursor.at, id: cursor.id } } : {}),
+          ...(cursor ? { cursor } : {}),
         }),
       );
       const hasMore = rows.length > limit;

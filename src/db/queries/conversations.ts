@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { agents, channels, contacts, conversations, messages } from '../schema.js';
+import { epochMicros, fromEpochMicros, type KeysetPosition } from './keyset.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationStatus = ConversationRow['status'];
@@ -80,10 +81,6 @@ export interface InboxFilter {
   conversationId?: string | undefined;
 }
 
-export interface InboxCursor {
-  lastActivityAt: Date;
-  id: string;
-}
 
 const unreadCount = sql<number>`(
   select count(*)::int from ${messages} unread
@@ -98,7 +95,7 @@ const unreadCount = sql<number>`(
  * unread count in a single statement, whatever the page size. Newest activity first; returns
  * `limit + 1` rows when there are more.
  */
-export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?: InboxCursor) {
+export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?: KeysetPosition) {
   const conditions: (SQL | undefined)[] = [];
   if (filter.status) conditions.push(eq(conversations.status, filter.status));
   if (filter.channelId) conditions.push(eq(conversations.channelId, filter.channelId));
@@ -106,12 +103,7 @@ export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?
   if (filter.assigneeId === null) conditions.push(sql`${conversations.assigneeId} is null`);
   else if (filter.assigneeId) conditions.push(eq(conversations.assigneeId, filter.assigneeId));
   if (after) {
-    conditions.push(
-      or(
-        lt(conversations.lastActivityAt, after.lastActivityAt),
-        and(eq(conversations.lastActivityAt, after.lastActivityAt), lt(conversations.id, after.id)),
-      ),
-    );
+    conditions.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${fromEpochMicros(after.micros)}, ${after.id}::uuid)`);
   }
 
   return tx
@@ -122,6 +114,7 @@ export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?
       assignee: agents,
       lastMessage: messages,
       unreadCount,
+      positionMicros: epochMicros(conversations.lastActivityAt),
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))

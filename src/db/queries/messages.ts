@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { messages } from '../schema.js';
+import { epochMicros, fromEpochMicros, type KeysetPosition } from './keyset.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageInsert = typeof messages.$inferInsert;
@@ -81,32 +82,30 @@ export interface MessagePageRequest {
   conversationId: string;
   limit: number;
   /** Keyset position: messages strictly after (forward) or before (backward) this one. */
-  cursor?: { createdAt: Date; id: string };
+  cursor?: KeysetPosition;
   direction: 'forward' | 'backward';
 }
 
-/** Returns one page of a conversation's messages in chronological order, plus one extra row to detect more. */
-export async function listMessagesPage(tx: Tx, request: MessagePageRequest): Promise<MessageRow[]> {
-  const { cursor } = request;
-  const position = cursor
-    ? request.direction === 'forward'
-      ? or(gt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), gt(messages.id, cursor.id)))
-      : or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id)))
-    : undefined;
-  const order =
-    request.direction === 'forward'
-      ? [asc(messages.createdAt), asc(messages.id)]
-      : [desc(messages.createdAt), desc(messages.id)];
+export type MessagePageRow = MessageRow & { positionMicros: string };
 
-  const rows = await tx
-    .select()
+/** Returns one page of a conversation's messages, plus one extra row to detect more. */
+export function listMessagesPage(tx: Tx, request: MessagePageRequest): Promise<MessagePageRow[]> {
+  const { cursor } = request;
+  const forward = request.direction === 'forward';
+  const position = cursor
+    ? forward
+      ? sql`(${messages.createdAt}, ${messages.id}) > (${fromEpochMicros(cursor.micros)}, ${cursor.id}::uuid)`
+      : sql`(${messages.createdAt}, ${messages.id}) < (${fromEpochMicros(cursor.micros)}, ${cursor.id}::uuid)`
+    : undefined;
+  const order = forward ? [asc(messages.createdAt), asc(messages.id)] : [desc(messages.createdAt), desc(messages.id)];
+
+  return tx
+    .select({ ...getTableColumns(messages), positionMicros: epochMicros(messages.createdAt) })
     .from(messages)
     .where(and(eq(messages.conversationId, request.conversationId), position))
     .orderBy(...order)
     .limit(request.limit + 1);
-  return rows;
 }
-
 
 /** The newest comment from the visitor in a comment thread: the one an answer should reply to. */
 export async function findLatestInboundMessage(tx: Tx, conversationId: string): Promise<MessageRow | undefined> {
