@@ -3,6 +3,8 @@ export const SqlState = {
   UniqueViolation: '23505',
   ForeignKeyViolation: '23503',
   InsufficientPrivilege: '42501',
+  DeadlockDetected: '40P01',
+  SerializationFailure: '40001',
 } as const;
 
 /** Returns the SQLSTATE of a driver error from postgres.js or PGlite, looking through drizzle's wrapper. */

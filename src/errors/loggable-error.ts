@@ -9,7 +9,13 @@ export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const sqlState = sqlStateOf(error);
   const cause = error.cause as { constraint_name?: unknown; constraint?: unknown; table_name?: unknown; table?: unknown } | undefined;
-  const frames = (error.stack ?? '').split('\n').slice(1, 8).map((line) => line.trim());
+  // Only frame lines: a multi-line message (drizzle puts the SQL parameters on its own lines)
+  // would otherwise leak into the stack's first lines.
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '))
+    .slice(0, 8);
   if (sqlState) {
     return {
       type: error.name,

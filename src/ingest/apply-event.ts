@@ -83,6 +83,10 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
     if (own) return own;
   }
 
+  // Checked before the contact and conversation are created, so a redelivered or reused id
+  // leaves no empty conversation behind.
+  if (await findMessageByProviderId(tx, channel.id, event.providerMessageId)) return skipped('duplicate message');
+
   const resolved = await resolveConversation(tx, channel, event);
   if ('skippedBecause' in resolved) return skipped(resolved.skippedBecause);
   const { conversation, created } = resolved;

@@ -1,6 +1,7 @@
 import type { ChannelRef, NormalizedEvent, ParsedWebhook } from '../channels/normalized-event.js';
 import type { Database } from '../db/database.js';
 import { findChannelByExternalId, type ChannelRow } from '../db/queries/channels.js';
+import { SqlState, sqlStateOf } from '../db/postgres-errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { PendingPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
@@ -67,7 +68,25 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
   return summary;
 }
 
+// Two webhooks touching the same visitors in opposite order can deadlock; PostgreSQL aborts one
+// of them, and running it again then succeeds.
+const RETRYABLE_SQL_STATES = new Set<string>([SqlState.DeadlockDetected, SqlState.SerializationFailure]);
+const MAX_ATTEMPTS = 4;
+
 async function ingestChannelEvents(deps: IngestDependencies, channel: ChannelRow, events: NormalizedEvent[]) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await applyChannelEvents(deps, channel, events);
+    } catch (error) {
+      const sqlState = sqlStateOf(error);
+      if (!sqlState || !RETRYABLE_SQL_STATES.has(sqlState) || attempt >= MAX_ATTEMPTS) throw error;
+      deps.log.warn({ channelId: channel.id, sqlState, attempt }, 'webhook transaction aborted by the database; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
+}
+
+function applyChannelEvents(deps: IngestDependencies, channel: ChannelRow, events: NormalizedEvent[]) {
   return deps.db.withTenant(channel.tenantId, async (tx) => {
     const result = { applied: 0, skipped: 0, publications: [] as PendingPublication[] };
     for (const event of events) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { isValidMetaSignature } from '../channels/meta/signature.js';
+import { sanitizeJson } from '../channels/sanitize.js';
 import { InvalidWebhookError, parseMetaWebhook } from '../channels/meta/webhook-parser.js';
 import type { Config } from '../config/config.js';
 import { ingestWebhook, type IngestDependencies } from '../ingest/ingest-webhook.js';
@@ -48,7 +49,7 @@ export async function registerMetaWebhookRoutes(
 
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
+      body = sanitizeJson(JSON.parse(rawBody.toString('utf8')));
     } catch {
       return reply.code(400).send({ error: 'The body is not valid JSON.' });
     }

@@ -6,7 +6,7 @@ import type {
   NormalizedEvent,
   ParsedWebhook,
 } from '../normalized-event.js';
-import { metaId, metaTime, parleyIdFromMetadata } from './common.js';
+import { metaId, metaMessageId, metaTime, parleyIdFromMetadata } from './common.js';
 
 // Messenger Platform webhook events (object "page", entry[].messaging[] and entry[].standby[]).
 // Unknown keys are dropped by zod; unknown event kinds end up in `ignored`.
@@ -34,7 +34,7 @@ const attachmentSchema = z
   .loose();
 
 const messageSchema = z.object({
-  mid: z.string(),
+  mid: metaMessageId,
   text: z.string().optional(),
   is_echo: z.boolean().optional(),
   is_deleted: z.boolean().optional(),
@@ -50,18 +50,19 @@ const messageSchema = z.object({
 const messagingItemSchema = z.object({
   sender: z.object({ id: metaId.optional(), user_ref: z.string().optional() }),
   recipient: z.object({ id: metaId.optional() }),
-  timestamp: metaTime.optional(),
+  // An unusable timestamp falls back to the time of receipt rather than dropping the event.
+  timestamp: metaTime.optional().catch(undefined),
   message: messageSchema.optional(),
   message_edit: z
-    .object({ mid: z.string(), text: z.string(), num_edit: z.union([z.number(), z.string()]).optional() })
+    .object({ mid: metaMessageId, text: z.string(), num_edit: z.union([z.number(), z.string()]).optional() })
     .optional(),
   delivery: z
-    .object({ mids: z.array(z.string()).optional(), watermark: metaTime.optional() })
+    .object({ mids: z.array(metaMessageId).optional(), watermark: metaTime.optional().catch(undefined) })
     .optional(),
-  read: z.object({ watermark: metaTime.optional() }).optional(),
+  read: z.object({ watermark: metaTime.optional().catch(undefined) }).optional(),
   reaction: z
     .object({
-      mid: z.string(),
+      mid: metaMessageId,
       action: z.enum(['react', 'unreact']),
       emoji: z.string().optional(),
       reaction: z.string().optional(),
@@ -69,7 +70,7 @@ const messagingItemSchema = z.object({
     .optional(),
   postback: z
     .object({
-      mid: z.string().optional(),
+      mid: metaMessageId.optional(),
       title: z.string().optional(),
       payload: z.string().optional(),
       referral: z.record(z.string(), z.unknown()).optional(),

@@ -12,7 +12,7 @@ const commentValueSchema = z.object({
   parent_id: metaId.optional(),
   from: z.object({ id: metaId, name: z.string().optional() }).optional(),
   message: z.string().optional(),
-  created_time: metaTime.optional(),
+  created_time: metaTime.optional().catch(undefined),
   photo: z.string().optional(),
   video: z.string().optional(),
 });
