@@ -12,7 +12,7 @@ export default defineConfig({
     globalSetup: ['./test/support/global-setup.ts'],
     // Each file starts its own servers and database; two files at a time fits a 2-core machine.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

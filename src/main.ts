@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config/config.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { createLogger } from './logger.js';
 import { createApp } from './server/app.js';
 import { DEMO, seedDemoTenantIfEmpty } from './services/demo-seed.js';
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp(config, log);
-  const seeded = await seedDemoTenantIfEmpty(app.db, app.services.tenantAdmin);
+  // The demo admin's password is public, so production never gets one.
+  const seeded = config.isProduction ? false : await seedDemoTenantIfEmpty(app.db, app.services.tenantAdmin);
   const url = await app.listen();
 
   process.stdout.write(
@@ -51,7 +53,19 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** Returns an error's message with its causes, such as the driver's reason behind drizzle's "Failed query". */
+function describeStartupError(error: unknown): string {
+  if (error instanceof DataDirInUseError) return error.message;
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth += 1) {
+    lines.push(depth === 0 ? current.message.split('\n')[0]! : `caused by: ${current.message}`);
+    current = current.cause;
+  }
+  return lines.length > 0 ? lines.join('\n  ') : String(error);
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`Parley failed to start: ${describeStartupError(error)}\n`);
   process.exit(1);
 });

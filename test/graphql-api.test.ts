@@ -81,6 +81,24 @@ describe('login', () => {
   });
 });
 
+describe('login throttling', () => {
+  it('refuses an account with RATE_LIMITED after 10 failures, even with the right password', async () => {
+    const { addAgent: add } = await import('./support/tenants.js');
+    await add(server, tenant.slug, 'throttled', 'agent');
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const response = await graphqlRequest(server.graphqlUrl, LoginDocument, { tenant: tenant.slug, email: 'throttled@api-tenant.test', password: 'wrong-password' });
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const blocked = await graphqlRequest(server.graphqlUrl, LoginDocument, { tenant: tenant.slug, email: 'throttled@api-tenant.test', password: PASSWORD });
+    expect(blocked.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('treats a NUL character in the email as invalid credentials', async () => {
+    const response = await graphqlRequest(server.graphqlUrl, LoginDocument, { tenant: tenant.slug, email: 'a\u0000b', password: PASSWORD });
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe('authentication', () => {
   it('gives UNAUTHENTICATED without a token', async () => {
     const response = await graphqlRequest(server.graphqlUrl, ConversationsDocument, {});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import { createTenantAdminService } from '../services/tenant-admin.service.js';
@@ -92,7 +93,7 @@ async function run(argv: string[]): Promise<number> {
     }
     const channel = await withTenantAdmin(config, (service) =>
       service.createChannel({
-        tenantSlug: required(values, 'tenant'),
+        tenantSlug: required(values, 'tenant').trim().toLowerCase(),
         kind,
         externalId: required(values, 'page-id'),
         accessToken: required(values, 'access-token'),
@@ -125,7 +126,7 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    if (error instanceof AppError || error instanceof ConfigError) {
+    if (error instanceof AppError || error instanceof ConfigError || error instanceof DataDirInUseError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

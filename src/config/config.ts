@@ -21,6 +21,8 @@ export interface Config {
   readonly fetchContactProfiles: boolean;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** NODE_ENV is "production": secrets are required and no demo data is created. */
+  readonly isProduction: boolean;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
   readonly usesDevelopmentSecrets: boolean;
 }
@@ -36,7 +38,8 @@ const urlWithScheme = (schemes: string[]) =>
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless told otherwise: the development defaults are not secret.
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: urlWithScheme(['postgres', 'postgresql']).optional(),
   REDIS_URL: urlWithScheme(['redis', 'rediss']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -98,6 +101,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     fetchContactProfiles: env.FETCH_CONTACT_PROFILES === 'true',
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
+    isProduction,
     usesDevelopmentSecrets: missingSecrets.length > 0,
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -12,6 +13,9 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Arbitrary constant naming Parley's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK_KEY = 7_112_024_001;
 
 /** Called once per SQL statement the driver sends; tests use it to count statements. */
 export type StatementListener = (statement: string) => void;
@@ -60,18 +64,33 @@ export async function openDatabase(options: {
     db = postgresDb as unknown as Db;
     driver = 'postgres';
     closeDriver = () => client.end({ timeout: 5 });
-    runMigrations = () => migrate(postgresDb, { migrationsFolder });
+    runMigrations = async () => {
+      // Instances starting together on an empty database would race to create the same types;
+      // a session-level advisory lock on one reserved connection makes them take turns.
+      const connection = await client.reserve();
+      try {
+        await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle(connection, { schema }), { migrationsFolder });
+      } finally {
+        await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => undefined);
+        connection.release();
+      }
+    };
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const folder = path.resolve(options.dataDir, 'pglite');
     mkdirSync(folder, { recursive: true });
+    const releaseLock = acquireDataDirLock(folder);
     const client = new PGlite(folder);
     const pgliteDb = drizzle(client, { schema, logger });
     db = pgliteDb as unknown as Db;
     driver = 'pglite';
-    closeDriver = () => client.close();
+    closeDriver = async () => {
+      await client.close();
+      releaseLock();
+    };
     runMigrations = () => migrate(pgliteDb, { migrationsFolder });
   }
 

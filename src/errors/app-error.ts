@@ -1,3 +1,5 @@
+import { isNodeType, toGlobalId } from '../schema/global-id-format.js';
+
 /** Stable codes sent to clients in a GraphQL error's `extensions.code`. */
 export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
@@ -6,6 +8,8 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   ProviderError = 'PROVIDER_ERROR',
+  RateLimited = 'RATE_LIMITED',
+  BadRequest = 'BAD_REQUEST',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */
@@ -25,8 +29,11 @@ export const unauthenticated = (message = 'Authentication required: send "Author
 
 export const forbidden = (message: string) => new AppError(ErrorCode.Forbidden, message);
 
-export const notFound = (what: string, id: string) =>
-  new AppError(ErrorCode.NotFound, `${what} ${id} was not found.`, { id });
+/** NOT_FOUND for a row; types with global ids are named by the global id the client knows. */
+export function notFound(what: string, id: string): AppError {
+  const clientId = isNodeType(what) ? toGlobalId(what, id) : id;
+  return new AppError(ErrorCode.NotFound, `${what} ${clientId} was not found.`, { id: clientId });
+}
 
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BadUserInput, message, details);

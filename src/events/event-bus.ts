@@ -21,6 +21,8 @@ export interface EventBus {
   subscribe(tenantId: string, topic: Topic): Promise<AsyncIterableIterator<unknown>>;
   /** Number of live subscriptions in this process; tests wait on it before publishing. */
   subscriptionCount(): number;
+  /** False while the bus cannot deliver, such as when Redis is unreachable. */
+  isConnected(): boolean;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,7 @@ export function createMemoryEventBus(log: Logger): EventBus {
       return queue.iterator;
     },
     subscriptionCount: () => count,
+    isConnected: () => true,
     async close() {
       emitter.removeAllListeners();
     },

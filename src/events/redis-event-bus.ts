@@ -7,10 +7,23 @@ import { createSubscriptionQueue, topicName, type EventBus } from './event-bus.j
  * Delivery is at most once: a subscriber that is disconnected misses what was published meanwhile.
  */
 export async function createRedisEventBus(redisUrl: string, log: Logger): Promise<EventBus> {
-  const publisher = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Without the offline queue a publish fails at once while Redis is down, instead of holding
+  // every webhook response for seconds; the data is committed and subscribers catch up by query.
+  const publisher = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const subscriber = new Redis(redisUrl, { lazyConnect: true });
   for (const [role, client] of [['publisher', publisher], ['subscriber', subscriber]] as const) {
-    client.on('error', (error: Error) => log.error({ err: error, role }, 'redis connection error'));
+    let errorCount = 0;
+    client.on('error', (error: Error) => {
+      errorCount += 1;
+      // Reconnection retries repeat the same error many times a second: log the first and every 100th.
+      if (errorCount === 1 || errorCount % 100 === 0) {
+        log.error({ error: { type: error.name, message: error.message }, role, errorCount }, 'redis connection error');
+      }
+    });
+    client.on('ready', () => {
+      if (errorCount > 0) log.info({ role, errorCount }, 'redis connection restored');
+      errorCount = 0;
+    });
   }
   await Promise.all([publisher.connect(), subscriber.connect()]);
 
@@ -63,6 +76,7 @@ export async function createRedisEventBus(redisUrl: string, log: Logger): Promis
       return queue.iterator;
     },
     subscriptionCount: () => confirmedCount,
+    isConnected: () => publisher.status === 'ready' && subscriber.status === 'ready',
     async close() {
       listenersByChannel.clear();
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);

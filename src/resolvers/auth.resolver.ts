@@ -13,7 +13,7 @@ export class AuthResolver {
     @Arg('password', () => String) password: string,
     @Ctx() context: RequestContext,
   ): Promise<LoginPayload> {
-    const result = await context.services.auth.login(tenant, email, password);
+    const result = await context.services.auth.login(tenant, email, password, context.clientAddress);
     context.log.info({ tenantId: result.agent.tenantId, agentId: result.agent.id }, 'agent logged in');
     return Object.assign(new LoginPayload(), { token: result.token, expiresAt: result.expiresAt, agent: toAgent(result.agent) });
   }

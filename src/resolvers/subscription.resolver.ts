@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData 
 import type { Topic } from '../events/event-bus.js';
 import { filterAsyncIterator } from '../events/filter-iterator.js';
 import { messageFromJson, type ConversationPublication, type MessagePublication } from '../events/publications.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
 import { fromGlobalId } from '../schema/global-id.js';
 import { toConversation, toMessage } from '../schema/mappers.js';
 import { Conversation } from '../schema/conversation.type.js';
@@ -28,6 +29,17 @@ async function subscribeForViewer<T>(
   return filterAsyncIterator(source, (payload): payload is T => accept(payload as T, conversationRowId));
 }
 
+/**
+ * Returns the event a subscription resolver was called with. Over HTTP, Apollo runs a subscription
+ * operation like a query, with no event at all; that gets a clear error instead of a TypeError.
+ */
+function requireEvent<T>(payload: T | undefined): T {
+  if (payload === undefined || payload === null) {
+    throw new AppError(ErrorCode.BadRequest, 'Subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP.');
+  }
+  return payload;
+}
+
 const isMessageChange =
   (change: MessagePublication['change']) =>
   (payload: MessagePublication, conversationRowId: string | undefined) =>
@@ -43,7 +55,7 @@ export class SubscriptionResolver {
     @Root() payload: MessagePublication,
     @Arg('conversationId', () => ID, { nullable: true }) _conversationId: string | null,
   ): Message {
-    return toMessage(messageFromJson(payload.message));
+    return toMessage(messageFromJson(requireEvent(payload).message));
   }
 
   @Subscription(() => Message, {
@@ -54,7 +66,7 @@ export class SubscriptionResolver {
     @Root() payload: MessagePublication,
     @Arg('conversationId', () => ID, { nullable: true }) _conversationId: string | null,
   ): Message {
-    return toMessage(messageFromJson(payload.message));
+    return toMessage(messageFromJson(requireEvent(payload).message));
   }
 
   @Subscription(() => Conversation, {
@@ -70,7 +82,10 @@ export class SubscriptionResolver {
     @Ctx() context: RequestContext,
   ): Promise<Conversation> {
     // Loaded with the subscriber's own context, so what it sees is what its queries would show.
-    const row = await context.services.conversations.loadInboxRow(requireAgent(context.viewer).tenantId, payload.conversationId);
+    const row = await context.services.conversations.loadInboxRow(
+      requireAgent(context.viewer).tenantId,
+      requireEvent(payload).conversationId,
+    );
     return toConversation(row);
   }
 }

@@ -1,14 +1,9 @@
 import { badInput } from '../errors/app-error.js';
-
-/** Types that have global ids. */
-export type NodeType = 'Agent' | 'Channel' | 'Contact' | 'Conversation' | 'Message';
+import type { NodeType } from './global-id-format.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Encodes a row id as an opaque Relay global id: base64url of "Type:uuid". */
-export function toGlobalId(type: NodeType, id: string): string {
-  return Buffer.from(`${type}:${id}`).toString('base64url');
-}
+export { toGlobalId, type NodeType } from './global-id-format.js';
 
 /** Decodes a global id of the expected type, or throws BAD_USER_INPUT naming the argument. */
 export function fromGlobalId(expected: NodeType, globalId: string, argument = 'id'): string {

@@ -13,7 +13,10 @@ import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 import { buildParleySchema } from '../schema/build-schema.js';
 import { createServices, type Services } from '../services/services.js';
-import { registerGraphql } from './graphql.js';
+import { GRAPHQL_PATH, registerGraphql } from './graphql.js';
+import { checkHealth } from './health.js';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
 
 export interface App {
@@ -48,19 +51,31 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
     loggerInstance: log,
-    genReqId: () => randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // An upstream proxy's request id is kept when it looks like one; anything else gets a new id.
+    genReqId: (request) => {
+      const upstream = request.headers['x-request-id'];
+      return typeof upstream === 'string' && REQUEST_ID_PATTERN.test(upstream) ? upstream : randomUUID();
+    },
+    requestIdHeader: false,
   }) as unknown as FastifyInstance;
 
   fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status < 500) return reply.code(status).send({ error: error.message });
+    const isGraphql = request.url.split('?')[0] === GRAPHQL_PATH;
+    if (status < 500) {
+      // GraphQL clients expect an errors array with a code even when the body never parsed.
+      if (isGraphql) return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return reply.code(status).send({ error: error.message });
+    }
     // Driver errors carry SQL parameters such as message text: log and answer without them.
     request.log.error({ error: loggableError(error) }, 'request failed');
     return reply.code(500).send({ error: `Internal server error; logged with request id ${request.id}.` });
   });
 
-  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/healthz', async (_request, reply) => {
+    const checks = await checkHealth(db, eventBus);
+    return reply.code(checks.status === 'ok' ? 200 : 503).send(checks);
+  });
   const profileEnricher = config.fetchContactProfiles
     ? createProfileEnricher({ db, bus: eventBus, log, graphApi })
     : undefined;

@@ -12,6 +12,8 @@ export interface RequestContext {
   services: Services;
   /** Used by subscriptions only; everything else goes through services. */
   eventBus: Pick<EventBus, 'subscribe'>;
+  /** The client's IP address as the socket sees it, for rate limits. */
+  clientAddress: string;
 }
 
 /** Extracts the token from "Bearer <token>", accepting a bare token too. */
@@ -27,10 +29,11 @@ export async function buildContext(
   log: Logger,
   requestId: string,
   authorization: unknown,
+  clientAddress = 'unknown',
 ): Promise<RequestContext> {
   const viewer = await services.auth.viewerFromToken(bearerToken(authorization));
   const scopedLog = viewer.kind === 'agent' ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId }) : log;
-  return { requestId, log: scopedLog, viewer, services, eventBus };
+  return { requestId, log: scopedLog, viewer, services, eventBus, clientAddress };
 }
 
 /** Returns a request's logger as the pino logger it is: the app passes its pino instance to Fastify. */

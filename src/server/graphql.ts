@@ -1,21 +1,35 @@
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import jwt from 'jsonwebtoken';
 import { WebSocketServer } from 'ws';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/services.js';
-import { buildContext, requestLogger, type RequestContext } from './context.js';
+import { bearerToken, buildContext, requestLogger, type RequestContext } from './context.js';
 import { contextError, formatClientError } from './format-error.js';
+import { queryLimitsRule } from './query-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 interface SocketExtra extends Record<PropertyKey, unknown> {
   context?: RequestContext;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+// setTimeout's maximum delay; tokens living longer are checked again when it fires.
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/** Returns when an already verified token expires, in epoch milliseconds. */
+function tokenExpiry(authorization: unknown): number | undefined {
+  const token = bearerToken(authorization);
+  const claims = token ? jwt.decode(token) : null;
+  return claims && typeof claims === 'object' && typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
 }
 
 /**
@@ -29,7 +43,8 @@ export async function registerGraphql(
   eventBus: EventBus,
   log: Logger,
 ): Promise<{ close(): Promise<void> }> {
-  const webSocketServer = new WebSocketServer({ server: app.server, path: GRAPHQL_PATH });
+  // 1 MiB, as for HTTP bodies; ws would otherwise accept 100 MiB frames before authentication.
+  const webSocketServer = new WebSocketServer({ server: app.server, path: GRAPHQL_PATH, maxPayload: 1_048_576 });
   const socketLog = log.child({ transport: 'websocket' });
 
   const socketServer = useServer<Record<string, unknown>, SocketExtra>(
@@ -38,9 +53,31 @@ export async function registerGraphql(
       async onConnect(connection) {
         const authorization = connection.connectionParams?.authorization;
         try {
-          const context = await buildContext(services, eventBus, socketLog, randomUUID(), authorization);
+          const context = await buildContext(
+            services,
+            eventBus,
+            socketLog,
+            randomUUID(),
+            authorization,
+            connection.extra.request.socket.remoteAddress,
+          );
           if (context.viewer.kind !== 'agent') return false;
           connection.extra.context = context;
+
+          // A socket lives as long as its token: close it when the token expires, as HTTP would
+          // start answering UNAUTHENTICATED then.
+          const expiresAt = tokenExpiry(authorization);
+          if (expiresAt !== undefined) {
+            const closeWhenExpired = () => {
+              const remaining = expiresAt - Date.now();
+              if (remaining > 0) {
+                connection.extra.expiryTimer = setTimeout(closeWhenExpired, Math.min(remaining, MAX_TIMER_DELAY_MS));
+                return;
+              }
+              connection.extra.socket.close(CloseCode.Forbidden, 'Forbidden: the access token expired');
+            };
+            closeWhenExpired();
+          }
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -49,6 +86,11 @@ export async function registerGraphql(
         }
       },
       context: (connection) => connection.extra.context,
+      onClose(connection) {
+        clearTimeout(connection.extra.expiryTimer);
+      },
+      // graphql-ws validates with specifiedRules only; add the same limits as HTTP.
+      validate: (validatedSchema, document) => validate(validatedSchema, document, [...specifiedRules, queryLimitsRule]),
       onNext(connection, _id, _payload, _args, result) {
         if (!('errors' in result) || !result.errors) return result;
         const contextLog = connection.extra.context?.log ?? socketLog;
@@ -64,6 +106,7 @@ export async function registerGraphql(
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    validationRules: [queryLimitsRule],
     formatError: (formatted, error) => formatClientError(formatted, error, log),
     plugins: [
       fastifyApolloDrainPlugin(app),
@@ -84,7 +127,7 @@ export async function registerGraphql(
     path: GRAPHQL_PATH,
     context: async (request) => {
       try {
-        return await buildContext(services, eventBus, requestLogger(request), request.id, request.headers.authorization);
+        return await buildContext(services, eventBus, requestLogger(request), request.id, request.headers.authorization, request.ip);
       } catch (error) {
         throw contextError(error);
       }

@@ -1,4 +1,5 @@
 import { signAgentToken, verifyAgentToken } from '../auth/tokens.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import { verifyAgainstDummyHash, verifyPassword } from '../auth/passwords.js';
 import { anonymousViewer, type Viewer } from '../auth/viewer.js';
 import { findAgent, findAgentByEmail, type AgentRow } from '../db/queries/agents.js';
@@ -13,19 +14,45 @@ export interface LoginResult {
 }
 
 const INVALID_CREDENTIALS = 'Invalid tenant, email or password.';
+/** Failed logins allowed within LOGIN_WINDOW_MS per account, and per client address (offices share one). */
+const MAX_FAILURES_PER_ACCOUNT = 10;
+const MAX_FAILURES_PER_ADDRESS = 100;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export function createAuthService(deps: ServiceDependencies) {
+  const accountThrottle = new LoginThrottle(MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS);
+  const addressThrottle = new LoginThrottle(MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW_MS);
+
   return {
-    /** Checks an agent's password and returns a signed token. The error never says which part was wrong. */
-    async login(tenantSlug: string, email: string, password: string): Promise<LoginResult> {
-      const tenant = await deps.db.withSystem((tx) => findTenantBySlug(tx, tenantSlug.trim().toLowerCase()));
+    /**
+     * Checks an agent's password and returns a signed token. The error never says which part was
+     * wrong. After too many failures for one account or one client address, logins are refused
+     * with RATE_LIMITED until the window passes.
+     */
+    async login(tenantSlug: string, email: string, password: string, clientAddress = 'unknown'): Promise<LoginResult> {
+      const slug = tenantSlug.trim().toLowerCase();
+      const normalizedEmail = email.trim().toLowerCase();
+      const accountKey = `${slug}:${normalizedEmail}`;
+      if (accountThrottle.isBlocked(accountKey) || addressThrottle.isBlocked(clientAddress)) {
+        throw new AppError(ErrorCode.RateLimited, 'Too many failed logins; wait 15 minutes before trying again.');
+      }
+
+      // PostgreSQL cannot compare text containing NUL; no account has such a name.
+      const usable = !`${slug}${normalizedEmail}`.includes('\u0000');
+      const tenant = usable ? await deps.db.withSystem((tx) => findTenantBySlug(tx, slug)) : undefined;
       const agent = tenant
-        ? await deps.db.withTenant(tenant.id, (tx) => findAgentByEmail(tx, email.trim()))
+        ? await deps.db.withTenant(tenant.id, (tx) => findAgentByEmail(tx, normalizedEmail))
         : undefined;
       const passwordMatches = agent
         ? await verifyPassword(agent.passwordHash, password)
         : await verifyAgainstDummyHash(password);
-      if (!agent || !passwordMatches) throw new AppError(ErrorCode.Unauthenticated, INVALID_CREDENTIALS);
+      if (!agent || !passwordMatches) {
+        accountThrottle.recordFailure(accountKey);
+        addressThrottle.recordFailure(clientAddress);
+        deps.log.info({ tenantId: tenant?.id ?? null, knownAgent: Boolean(agent) }, 'agent login failed');
+        throw new AppError(ErrorCode.Unauthenticated, INVALID_CREDENTIALS);
+      }
+      accountThrottle.reset(accountKey);
 
       const token = signAgentToken(
         { agentId: agent.id, tenantId: agent.tenantId, role: agent.role },

@@ -29,6 +29,7 @@ export function createSendMessageService(deps: ServiceDependencies) {
     const agent = requireAgent(viewer);
     const text = rawText.trim();
     if (text.length === 0) throw badInput('The message text is empty.');
+    if (text.includes('\u0000')) throw badInput('The message text contains a NUL character, which no channel can deliver.');
 
     const prepared = await deps.db.withTenant(agent.tenantId, async (tx) => {
       const conversation = await findConversation(tx, conversationId);
@@ -102,7 +103,7 @@ export function createSendMessageService(deps: ServiceDependencies) {
     const result = await deps.sender.send(prepared.outbound);
     if (!result.ok) {
       deps.log.warn(
-        { messageId: prepared.message.id, channelKind: prepared.outbound.channel.kind, errorCode: result.errorCode },
+        { tenantId: agent.tenantId, messageId: prepared.message.id, channelKind: prepared.outbound.channel.kind, errorCode: result.errorCode },
         'provider rejected an outbound message',
       );
     }

@@ -28,6 +28,8 @@ export interface TestServerOptions {
   memoryEventBus?: boolean;
   /** Name new contacts from the Graph API's profile endpoint; off so request counts stay exact. */
   fetchContactProfiles?: boolean;
+  /** More environment variables for the server's configuration, such as JWT_TTL_SECONDS. */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...options.environment,
   });
   const app = await createApp(config, createLogger(config.logLevel), {
     skipMigrations: database.migrated,

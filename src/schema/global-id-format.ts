@@ -1,0 +1,13 @@
+/** Types that have global ids. */
+export type NodeType = 'Agent' | 'Channel' | 'Contact' | 'Conversation' | 'Message';
+
+const NODE_TYPES = new Set<string>(['Agent', 'Channel', 'Contact', 'Conversation', 'Message']);
+
+export function isNodeType(name: string): name is NodeType {
+  return NODE_TYPES.has(name);
+}
+
+/** Encodes a row id as an opaque Relay global id: base64url of "Type:uuid". */
+export function toGlobalId(type: NodeType, id: string): string {
+  return Buffer.from(`${type}:${id}`).toString('base64url');
+}
