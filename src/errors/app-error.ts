@@ -6,6 +6,8 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   ProviderError = 'PROVIDER_ERROR',
+  /** The tenant was suspended by the platform operator: its agents cannot log in or use tokens. */
+  TenantSuspended = 'TENANT_SUSPENDED',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */
@@ -24,6 +26,9 @@ export const unauthenticated = (message = 'Authentication required: send "Author
   new AppError(ErrorCode.Unauthenticated, message);
 
 export const forbidden = (message: string) => new AppError(ErrorCode.Forbidden, message);
+
+export const tenantSuspended = () =>
+  new AppError(ErrorCode.TenantSuspended, 'This tenant is suspended; contact the platform operator to reactivate it.');
 
 export const notFound = (what: string, id: string) =>
   new AppError(ErrorCode.NotFound, `${what} ${id} was not found.`, { id });

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { AllowOperators } from '../schema/access.js';
 import { Agent } from '../schema/agent.type.js';
 import { LoginPayload } from '../schema/login.payload.js';
 import { toAgent } from '../schema/mappers.js';
@@ -6,6 +7,8 @@ import type { RequestContext } from '../server/context.js';
 
 @Resolver()
 export class AuthResolver {
+  // Open to everyone, operators included: it needs an agent's own credentials and returns nothing else.
+  @AllowOperators()
   @Mutation(() => LoginPayload, { description: "Logs an agent in with the tenant's slug, email and password." })
   async login(
     @Arg('tenant', () => String) tenant: string,

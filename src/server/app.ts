@@ -11,9 +11,11 @@ import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 import { buildParleySchema } from '../schema/build-schema.js';
+import { createKeyring } from '../secrets/keyring.js';
 import { createServices, type Services } from '../services/services.js';
 import { registerGraphql } from './graphql.js';
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
+import { registerPrivacyPolicyRoutes } from './privacy-policy.routes.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -42,7 +44,8 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
   const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
-  const services = createServices({ config, db, bus: eventBus, log, sender });
+  const keyring = createKeyring(config.encryptionKeys);
+  const services = createServices({ config, db, bus: eventBus, log, sender, keyring });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -61,6 +64,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   await fastify.register(async (scope) => registerMetaWebhookRoutes(scope, config, { db, bus: eventBus }));
+  await fastify.register(async (scope) => registerPrivacyPolicyRoutes(scope, config, services.privacyPolicies));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
 

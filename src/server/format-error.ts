@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../errors/app-error.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 
@@ -45,6 +45,6 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
 /** Converts an AppError thrown while building the context into a GraphQL error with an HTTP status. */
 export function contextError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
-  const status = error.code === 'UNAUTHENTICATED' ? 401 : 400;
+  const status = error.code === ErrorCode.Unauthenticated ? 401 : error.code === ErrorCode.TenantSuspended ? 403 : 400;
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
 }

@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,9 @@ export const GRAPHQL_PATH = '/graphql';
 interface SocketExtra extends Record<PropertyKey, unknown> {
   context?: RequestContext;
 }
+
+// TODO(operator): a socket opened before its tenant was suspended stays open; it goes quiet
+// because nothing of a suspended tenant is stored or published, but it is not closed.
 
 /**
  * Serves the schema over HTTP (Apollo on Fastify) and WebSocket (graphql-ws) on the same port.
@@ -39,11 +43,16 @@ export async function registerGraphql(
         const authorization = connection.connectionParams?.authorization;
         try {
           const context = await buildContext(services, eventBus, socketLog, randomUUID(), authorization);
-          if (context.viewer.kind !== 'agent') return false;
+          // Operators may connect, so they get FORBIDDEN per subscription like any other operation.
+          if (context.viewer.kind === 'anonymous') return false;
           connection.extra.context = context;
           return true;
         } catch (error) {
-          if (error instanceof AppError) return false;
+          if (error instanceof AppError) {
+            // The close reason carries the code (UNAUTHENTICATED, TENANT_SUSPENDED), as extensions.code does over HTTP.
+            connection.extra.socket.close(CloseCode.Forbidden, error.code);
+            return false;
+          }
           socketLog.error({ err: error }, 'websocket connection setup failed');
           throw error;
         }

@@ -71,3 +71,8 @@ export async function findContactIdByIdentity(
 ): Promise<string | undefined> {
   return (await findIdentity(tx, channelId, externalId))?.contactId;
 }
+
+export async function contactExists(tx: Tx, contactId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId));
+  return row !== undefined;
+}
