@@ -5,7 +5,7 @@ import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 
 // Codes that graphql-js and Apollo assign to client mistakes; their messages are safe to show.
-const CLIENT_ERROR_CODES = new Set([
+const CLIENT_ERROR_CODES = new Set<string>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -15,6 +15,8 @@ const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  // Raised while building the context, so it arrives here as a GraphQLError rather than an AppError.
+  ErrorCode.TenantSuspended,
 ]);
 
 /**

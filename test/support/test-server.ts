@@ -1,6 +1,6 @@
 import type { ChannelSender } from '../../src/channels/outbound.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
@@ -26,6 +26,10 @@ export interface TestServerOptions {
   sender?: ChannelSender;
   /** Use the in-process event bus even when REDIS_URL is set. */
   memoryEventBus?: boolean;
+  /** Replaces the silent test logger, for tests that read what the server logs. */
+  logger?: Logger;
+  /** Extra environment variables, such as ENCRYPTION_KEYS or PUBLIC_URL. */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -46,8 +50,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...options.environment,
   });
-  const app = await createApp(config, createLogger(config.logLevel), {
+  const app = await createApp(config, options.logger ?? createLogger(config.logLevel), {
     skipMigrations: database.migrated,
     ...(options.sender ? { sender: options.sender } : {}),
   });

@@ -34,8 +34,10 @@ export interface TenantUsage {
   messagesLast30Days: number;
 }
 
+// Drizzle leaves columns unqualified in a single-table select, so the correlated subquery names
+// both tables itself: `counted` for the counted table, "tenants" for the outer row.
 const countOf = (table: typeof agents | typeof channels | typeof conversations | typeof messages, extra = sql`true`) =>
-  sql<number>`(select count(*)::int from ${table} where ${table}.tenant_id = ${tenants.id} and ${extra})`;
+  sql<number>`(select count(*)::int from ${table} as counted where counted.tenant_id = ${tenants}.id and ${extra})`;
 
 /**
  * Lists every tenant with aggregate counts only, for the operator; run it in a system transaction.
@@ -56,7 +58,7 @@ export function listTenantsWithUsage(tx: Tx, tenantId?: string): Promise<(Tenant
         channels: countOf(channels),
         conversations: countOf(conversations),
         messages: countOf(messages),
-        messagesLast30Days: countOf(messages, sql`${messages.createdAt} > now() - interval '30 days'`),
+        messagesLast30Days: countOf(messages, sql`counted.created_at > now() - interval '30 days'`),
       },
     })
     .from(tenants)
