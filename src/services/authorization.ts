@@ -27,7 +27,8 @@ export function hasRoleAtLeast(viewer: AgentViewer, role: AgentRole): boolean {
 export function requireRole(viewer: Viewer, role: AgentRole, action: string): AgentViewer {
   const agent = requireAgent(viewer);
   if (!hasRoleAtLeast(agent, role)) {
-    throw forbidden(`Only a ${role} or higher may ${action}; your role is ${agent.role}.`);
+    const who = role === 'admin' ? 'an admin' : `a ${role} or higher`;
+    throw forbidden(`Only ${who} may ${action}; your role is ${agent.role}.`);
   }
   return agent;
 }
