@@ -9,7 +9,13 @@ export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const sqlState = sqlStateOf(error);
   const cause = error.cause as { constraint_name?: unknown; constraint?: unknown; table_name?: unknown; table?: unknown } | undefined;
-  const frames = (error.stack ?? '').split('\n').slice(1, 8).map((line) => line.trim());
+  // Only the "at …" lines: a multi-line message (drizzle's "Failed query: … params: …") repeats
+  // at the top of the stack, parameters included.
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '))
+    .slice(0, 7);
   if (sqlState) {
     return {
       type: error.name,

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { AppError } from '../errors/app-error.js';
 import { AllowOperators } from '../schema/access.js';
 import { CreateTenantInput } from '../schema/create-tenant.input.js';
 import { DeleteTenantPayload } from '../schema/delete-tenant.payload.js';
@@ -18,7 +19,10 @@ export class OperatorResolver {
     @Arg('password', () => String) password: string,
     @Ctx() context: RequestContext,
   ): Promise<OperatorLoginPayload> {
-    const result = await context.services.auth.operatorLogin(email, password);
+    const result = await context.services.auth.operatorLogin(email, password).catch((error: unknown) => {
+      if (error instanceof AppError) context.log.warn({ code: error.code }, 'operator login failed');
+      throw error;
+    });
     context.log.info({ operatorId: result.operator.id }, 'operator logged in');
     return Object.assign(new OperatorLoginPayload(), {
       token: result.token,

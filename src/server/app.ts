@@ -16,6 +16,7 @@ import { createServices, type Services } from '../services/services.js';
 import { registerGraphql } from './graphql.js';
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
 import { registerPrivacyPolicyRoutes } from './privacy-policy.routes.js';
+import { IdsOnlyLogController } from './request-logging.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -52,6 +53,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     loggerInstance: log,
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
+    logController: new IdsOnlyLogController(),
   }) as unknown as FastifyInstance;
 
   fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {

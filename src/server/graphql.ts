@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
+import { loggableError } from '../errors/loggable-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/services.js';
@@ -53,7 +54,7 @@ export async function registerGraphql(
             connection.extra.socket.close(CloseCode.Forbidden, error.code);
             return false;
           }
-          socketLog.error({ err: error }, 'websocket connection setup failed');
+          socketLog.error({ error: loggableError(error) }, 'websocket connection setup failed');
           throw error;
         }
       },

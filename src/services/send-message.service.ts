@@ -110,7 +110,7 @@ export function createSendMessageService(deps: ServiceDependencies, channelSecre
     const result = await deps.sender.send(prepared.outbound);
     if (!result.ok) {
       deps.log.warn(
-        { messageId: prepared.message.id, channelKind: prepared.outbound.channel.kind, errorCode: result.errorCode },
+        { tenantId: agent.tenantId, messageId: prepared.message.id, channelKind: prepared.outbound.channel.kind, errorCode: result.errorCode },
         'provider rejected an outbound message',
       );
     }
