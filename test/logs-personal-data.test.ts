@@ -151,7 +151,7 @@ describe('server logs', () => {
     const crashed = await graphqlRequest(server.graphqlUrl, SendMessageDocument, { input: { conversationId: privateThread, text: PERSONAL.crashingReplyText } }, token);
     expect(crashed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
 
-    // The capture works and holds the ids an operator needs.
+    // The capture works and contains the ids an operator needs.
     const logged = lines.join('');
     expect(logged).toContain('"msg":"meta webhook stored"');
     expect(logged).toContain('"msg":"provider rejected an outbound message"');

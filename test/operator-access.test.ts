@@ -19,7 +19,7 @@ import { createTenantWithChannels, PAGE_ID } from './support/tenants.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // Fields an operator may call: its own API, and the two logins, which need credentials and return
-// nothing of a tenant's. Every other root field must answer an operator with FORBIDDEN; a field
+// nothing of a tenant's. Every other root field must return FORBIDDEN to an operator. A field
 // added later fails this test until it is either closed to operators or listed here on purpose.
 const OPERATOR_FIELDS = new Set([
   'Query.tenants',
@@ -46,7 +46,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A value GraphQL accepts for the type, so a request passes validation and reaches the resolver. */
+/** Returns a value GraphQL accepts for the type, so a request passes validation and reaches the resolver. */
 function sampleValue(type: GraphQLInputType): unknown {
   if (type instanceof GraphQLNonNull) return sampleValue(type.ofType);
   if (type instanceof GraphQLList) return [sampleValue(type.ofType)];

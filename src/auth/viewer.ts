@@ -1,7 +1,7 @@
 export type AgentRole = 'admin' | 'supervisor' | 'agent';
 
 /**
- * Who is making a request; every resolver and service receives one. An operator runs the
+ * The identity behind a request; every resolver and service receives one. An operator runs the
  * platform: it manages tenants and never reads their contacts, conversations or messages.
  */
 export type Viewer =

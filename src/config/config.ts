@@ -32,7 +32,7 @@ export interface Config {
 }
 
 export interface EncryptionKey {
-  /** Stored in every ciphertext, so decryption knows which key to use. */
+  /** Stored in every ciphertext, so decryption can pick the matching key. */
   readonly id: string;
   /** 32 bytes. */
   readonly key: Buffer;

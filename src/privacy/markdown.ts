@@ -71,7 +71,7 @@ function renderEmphasis(html: string): string {
 }
 
 function renderInline(text: string): string {
-  // Escaping first means every later pattern works on text that holds no markup of its own.
+  // Escaping first means every later pattern works on text that contains no markup of its own.
   // Links are set aside while emphasis is applied, so an underscore in a URL stays in the URL.
   const links: string[] = [];
   const withoutLinks = escapeHtml(text).replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) => {

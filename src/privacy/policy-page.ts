@@ -14,7 +14,7 @@ export interface PolicyPageInput {
 
 const STYLE = `body{font:16px/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 header p{color:#555;margin:.2rem 0}nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
-h1{line-height:1.25}a{color:#0b57d0}`;
+h1{line-height:1.25}nav{border-top:1px solid #ddd;margin-top:2rem}nav h2{font-size:1rem}a{color:#0b57d0}`;
 
 function languageName(locale: string): string {
   return (PAGE_TEXT as Record<string, { languageName: string } | undefined>)[locale]?.languageName ?? locale;

@@ -3,8 +3,8 @@ import type { EncryptionKey } from '../config/config.js';
 
 /**
  * Stored form of an encrypted value: `enc:v1:<key id>:<iv>:<ciphertext and tag>`, both binary
- * parts base64url. The version lets a later format live beside this one; the key id says which
- * configured key decrypts it.
+ * parts base64url. The version lets a later format live beside this one; the key id names the
+ * configured key that decrypts it.
  */
 const PREFIX = 'enc:v1:';
 const IV_BYTES = 12; // the size GCM is specified for (NIST SP 800-38D)

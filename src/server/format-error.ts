@@ -47,6 +47,8 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
 /** Converts an AppError thrown while building the context into a GraphQL error with an HTTP status. */
 export function contextError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
-  const status = error.code === ErrorCode.Unauthenticated ? 401 : error.code === ErrorCode.TenantSuspended ? 403 : 400;
+  let status = 400;
+  if (error.code === ErrorCode.Unauthenticated) status = 401;
+  if (error.code === ErrorCode.TenantSuspended) status = 403;
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
 }

@@ -20,8 +20,8 @@ interface SocketExtra extends Record<PropertyKey, unknown> {
   context?: RequestContext;
 }
 
-// TODO(operator): a socket opened before its tenant was suspended stays open; it goes quiet
-// because nothing of a suspended tenant is stored or published, but it is not closed.
+// TODO(operator): close sockets of a tenant when it is suspended. Until then they stay open, but
+// they go quiet, because nothing of a suspended tenant is stored or published.
 
 /**
  * Serves the schema over HTTP (Apollo on Fastify) and WebSocket (graphql-ws) on the same port.

@@ -12,7 +12,7 @@ export function createAgentRoleService(deps: ServiceDependencies) {
       const admin = requireRole(viewer, 'admin', "change an agent's role");
 
       const updated = await deps.db.withTenant(admin.tenantId, async (tx) => {
-        // Locking every admin row first makes concurrent demotions take turns, so each sees the
+        // Locking every admin row first makes concurrent demotions take turns, so each reads the
         // other's result and the last admin cannot be demoted by two requests at once.
         const admins = await lockAdmins(tx);
         const agent = await findAgent(tx, agentId);

@@ -28,8 +28,8 @@ export function createAuthService(deps: ServiceDependencies) {
 
   return {
     /**
-     * Checks an agent's password and returns a signed token. The error never says which part was
-     * wrong; a suspended tenant is named only after the password matched.
+     * Checks an agent's password and returns a signed token. The error never names the part that
+     * was wrong; a suspended tenant is named only after the password matched.
      */
     async login(tenantSlug: string, email: string, password: string): Promise<LoginResult> {
       const tenant = await deps.db.withSystem((tx) => findTenantBySlug(tx, tenantSlug.trim().toLowerCase()));

@@ -17,7 +17,7 @@ export interface TokenUse {
   channelId: string;
   actorKind: AuditActorKind;
   actorId: string | null;
-  /** Why the token was needed, such as send_message. */
+  /** The reason the token was needed, such as send_message. */
   purpose: string;
 }
 

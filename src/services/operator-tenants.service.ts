@@ -17,7 +17,7 @@ import type { CreateTenantInput, TenantAdminService } from './tenant-admin.servi
 export type TenantWithUsage = TenantRow & { usage: TenantUsage };
 
 /**
- * The platform operator's view of tenants: their lifecycle and aggregate usage, never their
+ * Manages tenants for the platform operator: their lifecycle and aggregate usage, never their
  * content. Every change is written to the platform's audit log in the same transaction.
  */
 export function createOperatorTenantsService(deps: ServiceDependencies, tenantAdmin: TenantAdminService) {

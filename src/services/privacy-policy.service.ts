@@ -65,7 +65,7 @@ function checkTexts(texts: PolicyTextInput[]): PolicyTextInput[] {
   return checked;
 }
 
-/** The tenant's privacy policy: versioned, one text per locale, shown publicly at /privacy/<tenant slug>. */
+/** Publishes and serves the tenant's privacy policy: versioned, one text per locale, shown publicly at /privacy/<tenant slug>. */
 export function createPrivacyPolicyService(deps: ServiceDependencies) {
   // Slugs never change, so a tenant's policy URL can be cached for the life of the process.
   const slugByTenant = new Map<string, string>();

@@ -30,7 +30,7 @@ export interface CreateChannelInput {
   name?: string;
 }
 
-/** Who performs an action, as the audit log records it: the command line is the system. */
+/** The actor of an action, as the audit log records it; the command line is the system. */
 export interface AuditActor {
   kind: 'system' | 'operator' | 'agent';
   id: string | null;

@@ -22,7 +22,8 @@ export function runCli(args: string[], database: TestDatabase, environment: Reco
   };
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
+      let code = 0;
+      if (error) code = typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
     });
   });

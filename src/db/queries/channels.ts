@@ -7,7 +7,7 @@ import { channels } from '../schema.js';
 
 // Channel secrets (access_token, bot_secret) are encrypted here, at the repository boundary:
 // rows leave this module without them, and only findChannelSecrets returns them, decrypted.
-// No other module sees ciphertext or handles keys.
+// No other module reads ciphertext or handles keys.
 
 const { accessToken: _accessToken, botSecret: _botSecret, ...channelColumns } = getTableColumns(channels);
 
