@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   if (config.usesDevelopmentSecrets) {
-    log.warn('JWT_SECRET, META_APP_SECRET or META_VERIFY_TOKEN is not set; using development defaults that are not secret');
+    log.warn('JWT_SECRET, META_APP_SECRET, META_VERIFY_TOKEN or ENCRYPTION_KEYS is not set; using development defaults that are not secret');
   }
 
   const app = await createApp(config, log);

@@ -3,7 +3,11 @@ import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
-import { createTenantAdminService } from '../services/tenant-admin.service.js';
+import type { Database } from '../db/database.js';
+import { createKeyring, type Keyring } from '../secrets/keyring.js';
+import { createOperator } from '../services/create-operator.js';
+import { rotateChannelSecrets } from '../services/secrets-rotation.service.js';
+import { createTenantAdminService, type TenantAdminService } from '../services/tenant-admin.service.js';
 import { DEMO } from '../services/demo-seed.js';
 import { sendSampleWebhook } from './webhook-sample.js';
 
@@ -16,6 +20,12 @@ Commands:
       Creates a tenant and its first admin agent.
   channel create --tenant SLUG --kind messenger|facebook_page --page-id ID --access-token TOKEN [--name NAME]
       Connects a Facebook page's Messenger inbox or its post comments to a tenant.
+  operator create --email EMAIL --password PASSWORD [--name NAME]
+      Creates a platform operator, who manages tenants through the operatorLogin mutation and
+      the operator API but cannot read tenants' contacts, conversations or messages.
+  secrets rotate
+      Re-encrypts every channel secret with the first key of ENCRYPTION_KEYS (and encrypts any
+      still stored in plain text). Run it after putting a new key first; then drop the old key.
   webhook sample [--url URL] [--page-id ID] [--visitor-id ID] [--text TEXT]
       Posts a Messenger text webhook signed with META_APP_SECRET to a running server
       (default URL http://127.0.0.1:PORT, default page the demo page).
@@ -29,14 +39,18 @@ function required(values: Record<string, string | boolean | undefined>, name: st
   return value;
 }
 
-async function withTenantAdmin<T>(config: Config, work: (admin: ReturnType<typeof createTenantAdminService>) => Promise<T>) {
+async function withDatabase<T>(config: Config, work: (db: Database, keyring: Keyring) => Promise<T>) {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await db.migrate();
-    return await work(createTenantAdminService(db));
+    return await work(db, createKeyring(config.encryptionKeys));
   } finally {
     await db.close();
   }
+}
+
+function withTenantAdmin<T>(config: Config, work: (admin: TenantAdminService) => Promise<T>) {
+  return withDatabase(config, (db, keyring) => work(createTenantAdminService({ db, keyring })));
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -55,6 +69,8 @@ async function run(argv: string[]): Promise<number> {
     url: { type: 'string' },
     'visitor-id': { type: 'string' },
     text: { type: 'string' },
+    email: { type: 'string' },
+    password: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
 
@@ -101,6 +117,31 @@ async function run(argv: string[]): Promise<number> {
       }),
     );
     process.stdout.write(`Connected ${channel.kind} channel for page ${channel.externalId} (${channel.id}).\n`);
+    return 0;
+  }
+
+  if (command === 'operator' && subcommand === 'create') {
+    const operator = await withDatabase(config, (db) =>
+      createOperator(db, {
+        email: required(values, 'email'),
+        password: required(values, 'password'),
+        ...(values.name ? { displayName: values.name } : {}),
+      }),
+    );
+    process.stdout.write(`Created operator ${operator.email} (${operator.id}). Log in with the operatorLogin mutation.\n`);
+    return 0;
+  }
+
+  if (command === 'secrets' && subcommand === 'rotate') {
+    const totals = await withDatabase(config, (db, keyring) =>
+      rotateChannelSecrets({ db, keyring }, (progress) => {
+        process.stdout.write(`  ${progress.channels} channels checked, ${progress.reencrypted} secrets re-encrypted\n`);
+      }),
+    );
+    process.stdout.write(
+      `Done with key "${totals.keyId}": ${totals.channels} channels, ${totals.reencrypted} secrets re-encrypted ` +
+        `(${totals.wasPlaintext} of them were plain text), ${totals.alreadyCurrent} already current.\n`,
+    );
     return 0;
   }
 

@@ -23,13 +23,30 @@ export interface Config {
   readonly logLevel: string;
   /** NODE_ENV is "production": secrets are required and no demo data is created. */
   readonly isProduction: boolean;
+  /**
+   * Keys that encrypt channel secrets at rest (AES-256-GCM), from ENCRYPTION_KEYS. The first
+   * encrypts; every one of them decrypts, so an old key stays listed until `parley secrets rotate`
+   * has re-encrypted everything with the new one.
+   */
+  readonly encryptionKeys: readonly EncryptionKey[];
+  /** The address the public reaches this server at, without a trailing slash; used in links such as privacy policy URLs. */
+  readonly publicUrl: string;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
   readonly usesDevelopmentSecrets: boolean;
+}
+
+export interface EncryptionKey {
+  /** Stored in every ciphertext, so decryption can pick the matching key. */
+  readonly id: string;
+  /** 32 bytes. */
+  readonly key: Buffer;
 }
 
 const DEVELOPMENT_JWT_SECRET = 'parley-development-jwt-secret-change-me';
 const DEVELOPMENT_APP_SECRET = 'parley-development-app-secret';
 const DEVELOPMENT_VERIFY_TOKEN = 'parley-development-verify-token';
+// Public on purpose: it only lets a development database start; production must set its own keys.
+const DEVELOPMENT_ENCRYPTION_KEYS = 'dev:cGFybGV5LWRldi1lbmNyeXB0aW9uLWtleS1wdWJsaWM=';
 
 const urlWithScheme = (schemes: string[]) =>
   z.url().refine((value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)), {
@@ -51,6 +68,10 @@ const environmentSchema = z.object({
   FETCH_CONTACT_PROFILES: z.enum(['true', 'false']).default('true'),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ENCRYPTION_KEYS: z.string().optional(),
+  PUBLIC_URL: urlWithScheme(['http', 'https'])
+    .refine((value) => !/[?#]/.test(value), { message: 'must not contain a query or fragment' })
+    .optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -78,7 +99,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const env = parsed.data;
 
   const isProduction = env.NODE_ENV === 'production';
-  const missingSecrets = (['JWT_SECRET', 'META_APP_SECRET', 'META_VERIFY_TOKEN'] as const).filter(
+  const missingSecrets = (['JWT_SECRET', 'META_APP_SECRET', 'META_VERIFY_TOKEN', 'ENCRYPTION_KEYS'] as const).filter(
     (name) => env[name] === undefined,
   );
   if (isProduction && missingSecrets.length > 0) {
@@ -86,6 +107,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       missingSecrets.map((name) => `${name}: required when NODE_ENV is production`),
     );
   }
+  const encryptionKeys = parseEncryptionKeys(env.ENCRYPTION_KEYS ?? DEVELOPMENT_ENCRYPTION_KEYS);
+  if (typeof encryptionKeys === 'string') throw new ConfigError([`ENCRYPTION_KEYS: ${encryptionKeys}`]);
 
   return Object.freeze({
     port: env.PORT,
@@ -102,6 +125,37 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     isProduction,
+    encryptionKeys,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     usesDevelopmentSecrets: missingSecrets.length > 0,
   });
+}
+
+const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * Parses "keyId:base64-of-32-bytes,keyId:…" into keys, current key first. Returns a message
+ * describing the first problem instead, never repeating key material in it.
+ */
+export function parseEncryptionKeys(value: string): EncryptionKey[] | string {
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0) return 'list at least one key as keyId:base64-32-bytes';
+
+  const keys: EncryptionKey[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const separator = entry.indexOf(':');
+    const id = separator === -1 ? '' : entry.slice(0, separator);
+    const encoded = separator === -1 ? '' : entry.slice(separator + 1);
+    if (!KEY_ID_PATTERN.test(id)) {
+      return `key ${index + 1} must look like keyId:base64, with a key id of 1 to 32 letters, digits, "_" or "-"`;
+    }
+    if (keys.some((key) => key.id === id)) return `key id "${id}" is listed twice`;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return `key "${id}" is not base64`;
+    const key = Buffer.from(encoded, 'base64');
+    if (key.length !== 32) {
+      return `key "${id}" decodes to ${key.length} bytes; AES-256 needs exactly 32 (generate one with: openssl rand -base64 32)`;
+    }
+    keys.push({ id, key });
+  }
+  return keys;
 }

@@ -10,6 +10,8 @@ export enum ErrorCode {
   ProviderError = 'PROVIDER_ERROR',
   RateLimited = 'RATE_LIMITED',
   BadRequest = 'BAD_REQUEST',
+  /** The tenant was suspended by the platform operator: its agents cannot log in or use tokens. */
+  TenantSuspended = 'TENANT_SUSPENDED',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */
@@ -28,6 +30,9 @@ export const unauthenticated = (message = 'Authentication required: send "Author
   new AppError(ErrorCode.Unauthenticated, message);
 
 export const forbidden = (message: string) => new AppError(ErrorCode.Forbidden, message);
+
+export const tenantSuspended = () =>
+  new AppError(ErrorCode.TenantSuspended, 'This tenant is suspended; contact the platform operator to reactivate it.');
 
 /** NOT_FOUND for a row; types with global ids are named by the global id the client knows. */
 export function notFound(what: string, id: string): AppError {

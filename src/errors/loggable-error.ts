@@ -9,8 +9,8 @@ export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const sqlState = sqlStateOf(error);
   const cause = error.cause as { constraint_name?: unknown; constraint?: unknown; table_name?: unknown; table?: unknown } | undefined;
-  // Only frame lines: a multi-line message (drizzle puts the SQL parameters on its own lines)
-  // would otherwise leak into the stack's first lines.
+  // Only the "at …" lines: a multi-line message (drizzle's "Failed query: … params: …") repeats
+  // at the top of the stack, parameters included.
   const frames = (error.stack ?? '')
     .split('\n')
     .map((line) => line.trim())

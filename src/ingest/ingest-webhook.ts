@@ -2,6 +2,7 @@ import type { ChannelRef, NormalizedEvent, ParsedWebhook } from '../channels/nor
 import type { Database } from '../db/database.js';
 import { findChannelByExternalId, type ChannelRow } from '../db/queries/channels.js';
 import { SqlState, sqlStateOf } from '../db/postgres-errors.js';
+import { findTenant } from '../db/queries/tenants.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { PendingPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
@@ -13,6 +14,8 @@ export interface IngestSummary {
   skipped: number;
   ignored: number;
   unknownChannels: number;
+  /** Events acknowledged but not stored because the channel's tenant is suspended. */
+  droppedForSuspendedTenant: number;
 }
 
 export interface IngestDependencies {
@@ -32,7 +35,7 @@ const refKey = (ref: ChannelRef) => `${ref.kind}:${ref.externalId}`;
  * and a retry re-applies already stored events harmlessly.
  */
 export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebhook): Promise<IngestSummary> {
-  const summary: IngestSummary = { applied: 0, skipped: 0, ignored: parsed.ignored.length, unknownChannels: 0 };
+  const summary: IngestSummary = { applied: 0, skipped: 0, ignored: parsed.ignored.length, unknownChannels: 0, droppedForSuspendedTenant: 0 };
   for (const item of parsed.ignored) {
     deps.log.debug({ channel: item.channel, reason: item.reason }, 'webhook item ignored');
   }
@@ -47,11 +50,20 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
 
   const publications: PendingPublication[] = [];
   for (const { ref, events } of eventsByChannel.values()) {
-    const channel = await deps.db.withSystem((tx) => findChannelByExternalId(tx, ref.kind, ref.externalId));
+    const { channel, tenant } = await deps.db.withSystem(async (tx) => {
+      const found = await findChannelByExternalId(tx, ref.kind, ref.externalId);
+      return { channel: found, tenant: found ? await findTenant(tx, found.tenantId) : undefined };
+    });
     if (!channel) {
       // Acknowledged, not retried: Meta would redeliver forever for a page nobody connected.
       summary.unknownChannels += 1;
       deps.log.warn({ channelKind: ref.kind, externalId: ref.externalId, eventCount: events.length }, 'webhook for a channel that is not connected');
+      continue;
+    }
+    if (tenant?.status === 'suspended') {
+      // Acknowledged so Meta stops redelivering, but nothing of a suspended tenant is stored.
+      summary.droppedForSuspendedTenant += events.length;
+      deps.log.warn({ tenantId: channel.tenantId, channelId: channel.id, eventCount: events.length }, 'webhook for a suspended tenant dropped');
       continue;
     }
     const result = await ingestChannelEvents(deps, channel, events);

@@ -8,6 +8,7 @@ import { conversationPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
+import type { ChannelSecretsService } from '../services/channel-secrets.service.js';
 
 export interface ProfileEnricher {
   /** Queues profile lookups for visitors seen on a channel; returns at once. */
@@ -26,6 +27,7 @@ export function createProfileEnricher(deps: {
   bus: EventBus;
   log: Logger;
   graphApi: { baseUrl: string; timeoutMs: number };
+  channelSecrets: ChannelSecretsService;
 }): ProfileEnricher {
   const inFlight = new Set<string>();
   const running = new Set<Promise<void>>();
@@ -35,7 +37,16 @@ export function createProfileEnricher(deps: {
       findUnnamedIdentities(tx, channel.id, [externalId]),
     );
     if (!identity) return;
-    const profile = await fetchContactProfile(deps.graphApi, channel, externalId);
+    const secrets = await deps.db.withTenant(channel.tenantId, (tx) =>
+      deps.channelSecrets.readForUse(tx, {
+        tenantId: channel.tenantId,
+        channelId: channel.id,
+        actorKind: 'system',
+        actorId: null,
+        purpose: 'fetch_contact_profile',
+      }),
+    );
+    const profile = await fetchContactProfile(deps.graphApi, { kind: channel.kind, accessToken: secrets.accessToken }, externalId);
     if (!profile) return;
 
     const conversationIds = await deps.db.withTenant(channel.tenantId, async (tx) => {

@@ -1,6 +1,8 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Agent } from '../schema/agent.type.js';
 import { Channel } from '../schema/channel.type.js';
+import { AgentRole } from '../schema/enums.js';
+import { fromGlobalId } from '../schema/global-id.js';
 import { toAgent, toChannel } from '../schema/mappers.js';
 import type { RequestContext } from '../server/context.js';
 
@@ -14,5 +16,14 @@ export class DirectoryResolver {
   @Query(() => [Channel], { description: "The tenant's connected channels." })
   async channels(@Ctx() context: RequestContext): Promise<Channel[]> {
     return (await context.services.directory.listChannels(context.viewer)).map(toChannel);
+  }
+
+  @Mutation(() => Agent, { description: "Changes an agent's role. Admins only; the last admin cannot be demoted." })
+  async updateAgentRole(
+    @Arg('agentId', () => ID) agentId: string,
+    @Arg('role', () => AgentRole) role: (typeof AgentRole)[keyof typeof AgentRole],
+    @Ctx() context: RequestContext,
+  ): Promise<Agent> {
+    return toAgent(await context.services.agentRoles.updateRole(context.viewer, fromGlobalId('Agent', agentId, 'agentId'), role));
   }
 }

@@ -1,18 +1,27 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AuditLogResolver } from '../resolvers/audit-log.resolver.js';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
+import { ChannelResolver } from '../resolvers/channel.resolver.js';
 import { ConversationResolver } from '../resolvers/conversation.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
 import { MessageResolver } from '../resolvers/message.resolver.js';
+import { OperatorResolver } from '../resolvers/operator.resolver.js';
+import { PrivacyPolicyResolver } from '../resolvers/privacy-policy.resolver.js';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
+import { denyOperatorsByDefault } from './deny-operators.js';
 
 export const resolvers = [
   AuthResolver,
   DirectoryResolver,
+  ChannelResolver,
   ConversationResolver,
   MessageResolver,
   SubscriptionResolver,
+  PrivacyPolicyResolver,
+  AuditLogResolver,
+  OperatorResolver,
 ] as const;
 
 // type-graphql requires a PubSub whenever there are subscriptions, but every Parley subscription
@@ -27,11 +36,12 @@ const subscriptionsUseTheEventBus: PubSub = {
 };
 
 /** Builds the GraphQL schema from the resolver classes; the result is committed as schema.graphql. */
-export function buildParleySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildParleySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers,
     // Inputs are checked in services, where the domain rules live.
     validate: false,
     pubSub: subscriptionsUseTheEventBus,
   });
+  return denyOperatorsByDefault(schema);
 }

@@ -17,4 +17,7 @@ export class Channel {
 
   @Field(() => GraphQLISODateTime)
   createdAt!: Date;
+
+  /** The owning tenant's row id, for field resolvers; not exposed. */
+  tenantId!: string;
 }

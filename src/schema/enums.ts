@@ -40,3 +40,9 @@ registerEnumType(MessageStatus, {
   name: 'MessageStatus',
   description: 'RECEIVED for inbound messages; outbound ones move PENDING → SENT → DELIVERED → READ, or end FAILED.',
 });
+
+export const TenantStatus = { ACTIVE: 'active', SUSPENDED: 'suspended' } as const;
+registerEnumType(TenantStatus, {
+  name: 'TenantStatus',
+  description: "SUSPENDED: the tenant's agents cannot log in or use their tokens, and its webhooks are acknowledged but not stored.",
+});

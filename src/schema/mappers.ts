@@ -9,6 +9,16 @@ import { Contact } from './contact.type.js';
 import { Conversation } from './conversation.type.js';
 import { toGlobalId } from './global-id.js';
 import { Attachment, Message } from './message.type.js';
+import type { AuditEntryRow } from '../db/queries/audit-log.js';
+import type { OperatorRow } from '../db/queries/operators.js';
+import type { TenantWithUsage } from '../services/operator-tenants.service.js';
+import type { PublishedPolicy } from '../services/privacy-policy.service.js';
+import { AuditEntry } from './audit-entry.type.js';
+import type { NodeType } from './global-id.js';
+import { Operator } from './operator.type.js';
+import { PrivacyPolicy, PrivacyPolicyText } from './privacy-policy.type.js';
+import { Tenant } from './tenant.type.js';
+import { TenantUsage } from './tenant-usage.type.js';
 
 // Explicit row → GraphQL mappers, so no database column (a password hash, an access token)
 // reaches the API unless it is named here.
@@ -32,6 +42,7 @@ export function toChannel(row: ChannelRow): Channel {
     name: row.name,
     externalId: row.externalId,
     createdAt: row.createdAt,
+    tenantId: row.tenantId,
   });
 }
 
@@ -97,5 +108,65 @@ export function toConversation(row: InboxRow): Conversation {
     lastActivityAt: conversation.lastActivityAt,
     snoozedUntil: conversation.snoozedUntil,
     createdAt: conversation.createdAt,
+  });
+}
+
+export function toTenant(row: TenantWithUsage): Tenant {
+  return Object.assign(new Tenant(), {
+    id: toGlobalId('Tenant', row.id),
+    slug: row.slug,
+    name: row.name,
+    status: row.status,
+    createdAt: row.createdAt,
+    usage: Object.assign(new TenantUsage(), row.usage),
+  });
+}
+
+export function toOperator(row: OperatorRow): Operator {
+  return Object.assign(new Operator(), {
+    id: toGlobalId('Operator', row.id),
+    email: row.email,
+    displayName: row.displayName,
+    createdAt: row.createdAt,
+  });
+}
+
+// Audit rows name their actor and target by kind and row id; those with a GraphQL type get its global id.
+const NODE_TYPE_OF_KIND: Record<string, NodeType> = {
+  agent: 'Agent',
+  channel: 'Channel',
+  contact: 'Contact',
+  conversation: 'Conversation',
+  message: 'Message',
+  operator: 'Operator',
+  tenant: 'Tenant',
+};
+
+const auditId = (kind: string | null, id: string | null) => {
+  const type = kind ? NODE_TYPE_OF_KIND[kind] : undefined;
+  return id && type ? toGlobalId(type, id) : id;
+};
+
+export function toAuditEntry(row: AuditEntryRow): AuditEntry {
+  return Object.assign(new AuditEntry(), {
+    id: String(row.id),
+    action: row.action,
+    actorKind: row.actorKind,
+    actorId: auditId(row.actorKind, row.actorId),
+    targetKind: row.targetKind,
+    targetId: auditId(row.targetKind, row.targetId),
+    data: (row.data ?? {}) as Record<string, unknown>,
+    createdAt: row.createdAt,
+  });
+}
+
+export function toPrivacyPolicy(policy: PublishedPolicy, url: string): PrivacyPolicy {
+  return Object.assign(new PrivacyPolicy(), {
+    version: policy.version,
+    publishedAt: policy.publishedAt,
+    url,
+    texts: policy.texts.map((text) =>
+      Object.assign(new PrivacyPolicyText(), { locale: text.locale, title: text.title, body: text.body }),
+    ),
   });
 }

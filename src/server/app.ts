@@ -12,12 +12,15 @@ import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 import { buildParleySchema } from '../schema/build-schema.js';
+import { createKeyring } from '../secrets/keyring.js';
 import { createServices, type Services } from '../services/services.js';
 import { GRAPHQL_PATH, registerGraphql } from './graphql.js';
 import { checkHealth } from './health.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
+import { registerPrivacyPolicyRoutes } from './privacy-policy.routes.js';
+import { IdsOnlyLogController } from './request-logging.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -46,7 +49,8 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
   const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
-  const services = createServices({ config, db, bus: eventBus, log, sender });
+  const keyring = createKeyring(config.encryptionKeys);
+  const services = createServices({ config, db, bus: eventBus, log, sender, keyring });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -57,6 +61,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       return typeof upstream === 'string' && REQUEST_ID_PATTERN.test(upstream) ? upstream : randomUUID();
     },
     requestIdHeader: false,
+    logController: new IdsOnlyLogController(),
   }) as unknown as FastifyInstance;
 
   fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
@@ -77,7 +82,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     return reply.code(checks.status === 'ok' ? 200 : 503).send(checks);
   });
   const profileEnricher = config.fetchContactProfiles
-    ? createProfileEnricher({ db, bus: eventBus, log, graphApi })
+    ? createProfileEnricher({ db, bus: eventBus, log, graphApi, channelSecrets: services.channelSecrets })
     : undefined;
   await fastify.register(async (scope) =>
     registerMetaWebhookRoutes(scope, config, {
@@ -86,6 +91,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       ...(profileEnricher ? { onContactsSeen: (channel, ids) => profileEnricher.schedule(channel, ids) } : {}),
     }),
   );
+  await fastify.register(async (scope) => registerPrivacyPolicyRoutes(scope, config, services.privacyPolicies));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
 

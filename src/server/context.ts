@@ -32,7 +32,12 @@ export async function buildContext(
   clientAddress = 'unknown',
 ): Promise<RequestContext> {
   const viewer = await services.auth.viewerFromToken(bearerToken(authorization));
-  const scopedLog = viewer.kind === 'agent' ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId }) : log;
+  const scopedLog =
+    viewer.kind === 'agent'
+      ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId })
+      : viewer.kind === 'operator'
+        ? log.child({ operatorId: viewer.operatorId })
+        : log;
   return { requestId, log: scopedLog, viewer, services, eventBus, clientAddress };
 }
 

@@ -1,11 +1,11 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../errors/app-error.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 
 // Codes that graphql-js and Apollo assign to client mistakes; their messages are safe to show.
-const CLIENT_ERROR_CODES = new Set([
+const CLIENT_ERROR_CODES = new Set<string>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -15,6 +15,8 @@ const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  // Raised while building the context, so it arrives here as a GraphQLError rather than an AppError.
+  ErrorCode.TenantSuspended,
 ]);
 
 /**
@@ -45,6 +47,8 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
 /** Converts an AppError thrown while building the context into a GraphQL error with an HTTP status. */
 export function contextError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
-  const status = error.code === 'UNAUTHENTICATED' ? 401 : 400;
+  let status = 400;
+  if (error.code === ErrorCode.Unauthenticated) status = 401;
+  if (error.code === ErrorCode.TenantSuspended) status = 403;
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
 }

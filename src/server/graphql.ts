@@ -8,6 +8,7 @@ import jwt from 'jsonwebtoken';
 import { WebSocketServer } from 'ws';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
+import { loggableError } from '../errors/loggable-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/services.js';
@@ -31,6 +32,9 @@ function tokenExpiry(authorization: unknown): number | undefined {
   const claims = token ? jwt.decode(token) : null;
   return claims && typeof claims === 'object' && typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
 }
+
+// TODO(operator): close sockets of a tenant when it is suspended. Until then they stay open, but
+// they go quiet, because nothing of a suspended tenant is stored or published.
 
 /**
  * Serves the schema over HTTP (Apollo on Fastify) and WebSocket (graphql-ws) on the same port.
@@ -61,7 +65,8 @@ export async function registerGraphql(
             authorization,
             connection.extra.request.socket.remoteAddress,
           );
-          if (context.viewer.kind !== 'agent') return false;
+          // Operators may connect, so they get FORBIDDEN per subscription like any other operation.
+          if (context.viewer.kind === 'anonymous') return false;
           connection.extra.context = context;
 
           // A socket lives as long as its token: close it when the token expires, as HTTP would
@@ -80,8 +85,12 @@ export async function registerGraphql(
           }
           return true;
         } catch (error) {
-          if (error instanceof AppError) return false;
-          socketLog.error({ err: error }, 'websocket connection setup failed');
+          if (error instanceof AppError) {
+            // The close reason carries the code (UNAUTHENTICATED, TENANT_SUSPENDED), as extensions.code does over HTTP.
+            connection.extra.socket.close(CloseCode.Forbidden, error.code);
+            return false;
+          }
+          socketLog.error({ error: loggableError(error) }, 'websocket connection setup failed');
           throw error;
         }
       },

@@ -1,10 +1,12 @@
-import { signAgentToken, verifyAgentToken } from '../auth/tokens.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
+import { signAgentToken, signOperatorToken, verifyAgentToken, verifyOperatorToken } from '../auth/tokens.js';
 import { verifyAgainstDummyHash, verifyPassword } from '../auth/passwords.js';
 import { anonymousViewer, type Viewer } from '../auth/viewer.js';
-import { findAgent, findAgentByEmail, type AgentRow } from '../db/queries/agents.js';
+import { findAgentByEmail, findAgentWithTenantStatus, type AgentRow } from '../db/queries/agents.js';
+import { insertAuditEntry } from '../db/queries/audit-log.js';
+import { findOperator, findOperatorByEmail, type OperatorRow } from '../db/queries/operators.js';
 import { findTenantBySlug } from '../db/queries/tenants.js';
-import { AppError, ErrorCode, unauthenticated } from '../errors/app-error.js';
+import { AppError, ErrorCode, tenantSuspended, unauthenticated } from '../errors/app-error.js';
 import type { ServiceDependencies } from './dependencies.js';
 
 export interface LoginResult {
@@ -13,21 +15,30 @@ export interface LoginResult {
   agent: AgentRow;
 }
 
+export interface OperatorLoginResult {
+  token: string;
+  expiresAt: Date;
+  operator: OperatorRow;
+}
+
 const INVALID_CREDENTIALS = 'Invalid tenant, email or password.';
+const INVALID_OPERATOR_CREDENTIALS = 'Invalid email or password.';
 /** Failed logins allowed within LOGIN_WINDOW_MS per account, and per client address (offices share one). */
 const MAX_FAILURES_PER_ACCOUNT = 10;
 const MAX_FAILURES_PER_ADDRESS = 100;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export function createAuthService(deps: ServiceDependencies) {
+  const expiresAt = () => new Date(Date.now() + deps.config.jwtTtlSeconds * 1000);
   const accountThrottle = new LoginThrottle(MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS);
   const addressThrottle = new LoginThrottle(MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW_MS);
 
   return {
     /**
-     * Checks an agent's password and returns a signed token. The error never says which part was
-     * wrong. After too many failures for one account or one client address, logins are refused
-     * with RATE_LIMITED until the window passes.
+     * Checks an agent's password and returns a signed token. The error never names the part that
+     * was wrong; a suspended tenant is named only after the password matched. After too many
+     * failures for one account or one client address, logins are refused with RATE_LIMITED until
+     * the window passes.
      */
     async login(tenantSlug: string, email: string, password: string, clientAddress = 'unknown'): Promise<LoginResult> {
       const slug = tenantSlug.trim().toLowerCase();
@@ -46,34 +57,70 @@ export function createAuthService(deps: ServiceDependencies) {
       const passwordMatches = agent
         ? await verifyPassword(agent.passwordHash, password)
         : await verifyAgainstDummyHash(password);
-      if (!agent || !passwordMatches) {
+      if (!tenant || !agent || !passwordMatches) {
         accountThrottle.recordFailure(accountKey);
         addressThrottle.recordFailure(clientAddress);
-        deps.log.info({ tenantId: tenant?.id ?? null, knownAgent: Boolean(agent) }, 'agent login failed');
         throw new AppError(ErrorCode.Unauthenticated, INVALID_CREDENTIALS);
       }
       accountThrottle.reset(accountKey);
+      if (tenant.status === 'suspended') throw tenantSuspended();
 
       const token = signAgentToken(
         { agentId: agent.id, tenantId: agent.tenantId, role: agent.role },
         deps.config.jwtSecret,
         deps.config.jwtTtlSeconds,
       );
-      return { token, expiresAt: new Date(Date.now() + deps.config.jwtTtlSeconds * 1000), agent };
+      return { token, expiresAt: expiresAt(), agent };
+    },
+
+    /** Checks an operator's password, records the attempt in the platform's audit log and returns a token. */
+    async operatorLogin(email: string, password: string): Promise<OperatorLoginResult> {
+      const operator = await deps.db.withSystem((tx) => findOperatorByEmail(tx, email.trim()));
+      const passwordMatches = operator
+        ? await verifyPassword(operator.passwordHash, password)
+        : await verifyAgainstDummyHash(password);
+      // Only attempts on an existing operator are recorded: an unknown email has no actor to name.
+      if (operator) {
+        await deps.db.withSystem((tx) =>
+          insertAuditEntry(tx, {
+            tenantId: null,
+            actorKind: 'operator',
+            actorId: operator.id,
+            action: passwordMatches ? 'operator_logged_in' : 'operator_login_failed',
+          }),
+        );
+      }
+      if (!operator || !passwordMatches) throw new AppError(ErrorCode.Unauthenticated, INVALID_OPERATOR_CREDENTIALS);
+
+      const token = signOperatorToken({ operatorId: operator.id }, deps.config.jwtSecret, deps.config.jwtTtlSeconds);
+      return { token, expiresAt: expiresAt(), operator };
     },
 
     /**
-     * Resolves a bearer token to a viewer. The agent is read from the database on every request,
-     * so a deleted agent or a changed role takes effect at once rather than at token expiry.
-     * A missing token gives the anonymous viewer; a present but invalid one throws.
+     * Resolves a bearer token to a viewer. The agent or operator is read from the database on
+     * every request, so a deleted agent, a changed role or a suspended tenant takes effect at once
+     * rather than at token expiry. A missing token gives the anonymous viewer; a present but
+     * invalid one throws.
      */
     async viewerFromToken(token: string | undefined): Promise<Viewer> {
       if (!token) return anonymousViewer;
-      const claims = verifyAgentToken(token, deps.config.jwtSecret);
-      if (!claims) throw unauthenticated('The access token is invalid or expired; log in again.');
-      const agent = await deps.db.withTenant(claims.tenantId, (tx) => findAgent(tx, claims.agentId));
-      if (!agent) throw unauthenticated('The agent for this token no longer exists; log in again.');
-      return { kind: 'agent', tenantId: agent.tenantId, agentId: agent.id, role: agent.role };
+
+      const agentClaims = verifyAgentToken(token, deps.config.jwtSecret);
+      if (agentClaims) {
+        const agent = await deps.db.withTenant(agentClaims.tenantId, (tx) => findAgentWithTenantStatus(tx, agentClaims.agentId));
+        if (!agent) throw unauthenticated('The agent for this token no longer exists; log in again.');
+        if (agent.tenantStatus === 'suspended') throw tenantSuspended();
+        return { kind: 'agent', tenantId: agent.tenantId, agentId: agent.id, role: agent.role };
+      }
+
+      const operatorClaims = verifyOperatorToken(token, deps.config.jwtSecret);
+      if (operatorClaims) {
+        const operator = await deps.db.withSystem((tx) => findOperator(tx, operatorClaims.operatorId));
+        if (!operator) throw unauthenticated('The operator for this token no longer exists; log in again.');
+        return { kind: 'operator', operatorId: operator.id };
+      }
+
+      throw unauthenticated('The access token is invalid or expired; log in again.');
     },
   };
 }

@@ -1,9 +1,20 @@
-import type { AgentRole, AgentViewer, Viewer } from '../auth/viewer.js';
+import type { AgentRole, AgentViewer, OperatorViewer, Viewer } from '../auth/viewer.js';
 import { forbidden, unauthenticated } from '../errors/app-error.js';
 
-/** Returns the viewer as an agent, or throws UNAUTHENTICATED. */
+/**
+ * Returns the viewer as an agent. Throws UNAUTHENTICATED without a token, and FORBIDDEN for an
+ * operator: the platform operator never reads a tenant's contacts, conversations or messages.
+ */
 export function requireAgent(viewer: Viewer): AgentViewer {
-  if (viewer.kind !== 'agent') throw unauthenticated();
+  if (viewer.kind === 'anonymous') throw unauthenticated();
+  if (viewer.kind !== 'agent') throw forbidden("Only a tenant's agents may do this; operators manage tenants, not their conversations.");
+  return viewer;
+}
+
+/** Returns the viewer as an operator; throws UNAUTHENTICATED without a token and FORBIDDEN for an agent. */
+export function requireOperator(viewer: Viewer): OperatorViewer {
+  if (viewer.kind === 'anonymous') throw unauthenticated('Authentication required: send "Authorization: Bearer <token>" from the operatorLogin mutation.');
+  if (viewer.kind !== 'operator') throw forbidden('Only a platform operator may do this.');
   return viewer;
 }
 
@@ -16,7 +27,8 @@ export function hasRoleAtLeast(viewer: AgentViewer, role: AgentRole): boolean {
 export function requireRole(viewer: Viewer, role: AgentRole, action: string): AgentViewer {
   const agent = requireAgent(viewer);
   if (!hasRoleAtLeast(agent, role)) {
-    throw forbidden(`Only a ${role} or higher may ${action}; your role is ${agent.role}.`);
+    const who = role === 'admin' ? 'an admin' : `a ${role} or higher`;
+    throw forbidden(`Only ${who} may ${action}; your role is ${agent.role}.`);
   }
   return agent;
 }

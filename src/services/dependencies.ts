@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
+import type { Keyring } from '../secrets/keyring.js';
 
 /** What services need from the outside world; built once at start and passed explicitly. */
 export interface ServiceDependencies {
@@ -11,4 +12,6 @@ export interface ServiceDependencies {
   bus: EventBus;
   log: Logger;
   sender: ChannelSender;
+  /** Passed to the channel queries, which encrypt and decrypt channel secrets. */
+  keyring: Keyring;
 }

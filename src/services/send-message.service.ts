@@ -17,6 +17,7 @@ import { conversationPublication, messagePublication } from '../events/publicati
 import { publishAll } from '../events/publish.js';
 import { and, eq } from 'drizzle-orm';
 import { requireAgent } from './authorization.js';
+import type { ChannelSecretsService } from './channel-secrets.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 
 /**
@@ -24,7 +25,7 @@ import type { ServiceDependencies } from './dependencies.js';
  * outcome. A provider failure is stored on the message (status FAILED with Meta's code and
  * message) and returned, never thrown, so the agent sees it on the message itself.
  */
-export function createSendMessageService(deps: ServiceDependencies) {
+export function createSendMessageService(deps: ServiceDependencies, channelSecrets: ChannelSecretsService) {
   return async function sendMessage(viewer: Viewer, conversationId: string, rawText: string): Promise<MessageRow> {
     const agent = requireAgent(viewer);
     const text = rawText.trim();
@@ -81,8 +82,15 @@ export function createSendMessageService(deps: ServiceDependencies) {
       const repliedComment = commentToAnswer
         ? String((commentToAnswer.metadata as { parentCommentId?: unknown }).parentCommentId ?? commentToAnswer.providerMessageId)
         : undefined;
+      const secrets = await channelSecrets.readForUse(tx, {
+        tenantId: agent.tenantId,
+        channelId: channel.id,
+        actorKind: 'agent',
+        actorId: agent.agentId,
+        purpose: 'send_message',
+      });
       const outbound: OutboundMessage = {
-        channel: { kind: channel.kind, externalId: channel.externalId, accessToken: channel.accessToken },
+        channel: { kind: channel.kind, externalId: channel.externalId, accessToken: secrets.accessToken },
         recipientExternalId: identity.externalId,
         text,
         parleyMessageId: message.id,

@@ -1,17 +1,29 @@
+import { createAgentRoleService } from './agent-role.service.js';
+import { createAuditLogService } from './audit-log.service.js';
 import { createAuthService } from './auth.service.js';
+import { createChannelSecretsService } from './channel-secrets.service.js';
 import { createConversationsService } from './conversations.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { createDirectoryService } from './directory.service.js';
+import { createOperatorTenantsService } from './operator-tenants.service.js';
+import { createPrivacyPolicyService } from './privacy-policy.service.js';
 import { createSendMessageService } from './send-message.service.js';
 import { createTenantAdminService } from './tenant-admin.service.js';
 
 export function createServices(deps: ServiceDependencies) {
+  const tenantAdmin = createTenantAdminService(deps);
+  const channelSecrets = createChannelSecretsService(deps);
   return {
     auth: createAuthService(deps),
+    agentRoles: createAgentRoleService(deps),
+    auditLog: createAuditLogService(deps),
+    channelSecrets,
     conversations: createConversationsService(deps),
     directory: createDirectoryService(deps),
-    sendMessage: createSendMessageService(deps),
-    tenantAdmin: createTenantAdminService(deps.db),
+    operatorTenants: createOperatorTenantsService(deps, tenantAdmin),
+    privacyPolicies: createPrivacyPolicyService(deps),
+    sendMessage: createSendMessageService(deps, channelSecrets),
+    tenantAdmin,
   };
 }
 

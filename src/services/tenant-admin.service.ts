@@ -4,7 +4,9 @@ import type { ChannelKind } from '../channels/normalized-event.js';
 import { insertAgent, type AgentRow } from '../db/queries/agents.js';
 import { insertChannel, type ChannelRow } from '../db/queries/channels.js';
 import { findTenantBySlug, insertTenant, type TenantRow } from '../db/queries/tenants.js';
+import { insertAuditEntry } from '../db/queries/audit-log.js';
 import type { Database } from '../db/database.js';
+import type { Keyring } from '../secrets/keyring.js';
 import { SqlState, sqlStateOf } from '../db/postgres-errors.js';
 import { AppError, badInput, ErrorCode, notFound } from '../errors/app-error.js';
 
@@ -28,16 +30,24 @@ export interface CreateChannelInput {
   name?: string;
 }
 
+/** The actor of an action, as the audit log records it; the command line is the system. */
+export interface AuditActor {
+  kind: 'system' | 'operator' | 'agent';
+  id: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = Object.freeze({ kind: 'system', id: null });
+
 function check<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badInput(`${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field });
   return parsed.data;
 }
 
-/** Operator actions: creating tenants with their first admin, and connecting channels. */
-export function createTenantAdminService(db: Database) {
+/** Platform actions: creating tenants with their first admin, and connecting channels; each is audited. */
+export function createTenantAdminService({ db, keyring }: { db: Database; keyring: Keyring }) {
   return {
-    async createTenant(input: CreateTenantInput): Promise<{ tenant: TenantRow; admin: AgentRow }> {
+    async createTenant(input: CreateTenantInput, actor: AuditActor = SYSTEM_ACTOR): Promise<{ tenant: TenantRow; admin: AgentRow }> {
       const slug = check(slugSchema, input.slug, 'slug');
       const name = check(z.string().trim().min(1, 'must not be empty'), input.name, 'name');
       const email = check(z.email('must be an email address'), input.adminEmail.trim(), 'admin email');
@@ -48,7 +58,17 @@ export function createTenantAdminService(db: Database) {
         if (await findTenantBySlug(tx, slug)) {
           throw new AppError(ErrorCode.Conflict, `A tenant with slug "${slug}" already exists; choose another slug.`);
         }
-        return insertTenant(tx, { slug, name });
+        const created = await insertTenant(tx, { slug, name });
+        await insertAuditEntry(tx, {
+          tenantId: null,
+          actorKind: actor.kind,
+          actorId: actor.id,
+          action: 'tenant_created',
+          targetKind: 'tenant',
+          targetId: created.id,
+          data: { slug },
+        });
+        return created;
       });
       const admin = await db.withTenant(tenant.id, (tx) =>
         insertAgent(tx, {
@@ -62,20 +82,30 @@ export function createTenantAdminService(db: Database) {
       return { tenant, admin };
     },
 
-    async createChannel(input: CreateChannelInput): Promise<ChannelRow> {
+    async createChannel(input: CreateChannelInput, actor: AuditActor = SYSTEM_ACTOR): Promise<ChannelRow> {
       const externalId = check(z.string().regex(/^\d{1,30}$/, 'must be the numeric id Meta shows for the page'), input.externalId, 'page id');
       const tenant = await db.withSystem((tx) => findTenantBySlug(tx, input.tenantSlug));
       if (!tenant) throw notFound('Tenant', input.tenantSlug);
       try {
-        return await db.withTenant(tenant.id, (tx) =>
-          insertChannel(tx, {
+        return await db.withTenant(tenant.id, async (tx) => {
+          const channel = await insertChannel(tx, keyring, {
             tenantId: tenant.id,
             kind: input.kind,
             externalId,
             accessToken: input.accessToken,
             name: input.name ?? `${input.kind} ${externalId}`,
-          }),
-        );
+          });
+          await insertAuditEntry(tx, {
+            tenantId: tenant.id,
+            actorKind: actor.kind,
+            actorId: actor.id,
+            action: 'channel_created',
+            targetKind: 'channel',
+            targetId: channel.id,
+            data: { kind: channel.kind, externalId: channel.externalId },
+          });
+          return channel;
+        });
       } catch (error) {
         if (sqlStateOf(error) === SqlState.UniqueViolation) {
           throw new AppError(ErrorCode.Conflict, `A ${input.kind} channel for ${externalId} is already connected.`);

@@ -1,6 +1,6 @@
 import type { ChannelSender } from '../../src/channels/outbound.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
@@ -28,7 +28,9 @@ export interface TestServerOptions {
   memoryEventBus?: boolean;
   /** Name new contacts from the Graph API's profile endpoint; off so request counts stay exact. */
   fetchContactProfiles?: boolean;
-  /** More environment variables for the server's configuration, such as JWT_TTL_SECONDS. */
+  /** Replaces the silent test logger, for tests that read what the server logs. */
+  logger?: Logger;
+  /** Extra environment variables, such as ENCRYPTION_KEYS, PUBLIC_URL or JWT_TTL_SECONDS. */
   environment?: Record<string, string>;
 }
 
@@ -53,7 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.environment,
   });
-  const app = await createApp(config, createLogger(config.logLevel), {
+  const app = await createApp(config, options.logger ?? createLogger(config.logLevel), {
     skipMigrations: database.migrated,
     ...(options.sender ? { sender: options.sender } : {}),
   });

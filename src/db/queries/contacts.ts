@@ -108,3 +108,8 @@ export async function applyFetchedProfile(
       .where(and(eq(contacts.id, identity.contactId), isNull(contacts.displayName)));
   }
 }
+
+export async function contactExists(tx: Tx, contactId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId));
+  return row !== undefined;
+}
