@@ -156,6 +156,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await server.app.db.withSystem((tx) => tx.execute(sql`delete from contacts`));
+  await server.app.db.withSystem((tx) => tx.execute(sql`delete from pending_message_updates`));
   fake.reset();
 });
 
