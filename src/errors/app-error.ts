@@ -6,6 +6,8 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   ProviderError = 'PROVIDER_ERROR',
+  /** The channel allows only templates now, such as WhatsApp 24 hours after the contact's last message. */
+  ReplyWindowClosed = 'REPLY_WINDOW_CLOSED',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */

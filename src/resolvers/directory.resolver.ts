@@ -1,7 +1,9 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Agent } from '../schema/agent.type.js';
 import { Channel } from '../schema/channel.type.js';
+import { fromGlobalId } from '../schema/global-id.js';
 import { toAgent, toChannel } from '../schema/mappers.js';
+import { WhatsAppTemplate } from '../schema/whatsapp-template.type.js';
 import type { RequestContext } from '../server/context.js';
 
 @Resolver()
@@ -14,5 +16,15 @@ export class DirectoryResolver {
   @Query(() => [Channel], { description: "The tenant's connected channels." })
   async channels(@Ctx() context: RequestContext): Promise<Channel[]> {
     return (await context.services.directory.listChannels(context.viewer)).map(toChannel);
+  }
+
+  @Query(() => [WhatsAppTemplate], {
+    description:
+      "The message templates of a WhatsApp channel's business account, read from Meta on each call. " +
+      'Only those with status APPROVED can be sent with sendTemplate.',
+  })
+  async whatsappTemplates(@Arg('channelId', () => ID) channelId: string, @Ctx() context: RequestContext): Promise<WhatsAppTemplate[]> {
+    const templates = await context.services.listWhatsAppTemplates(context.viewer, fromGlobalId('Channel', channelId, 'channelId'));
+    return templates.map((template) => Object.assign(new WhatsAppTemplate(), template));
   }
 }

@@ -9,6 +9,7 @@ import { Contact } from './contact.type.js';
 import { Conversation } from './conversation.type.js';
 import { toGlobalId } from './global-id.js';
 import { Attachment, Message } from './message.type.js';
+import { replyWindowClosesAt } from '../services/reply-window.js';
 
 // Explicit row → GraphQL mappers, so no database column (a password hash, an access token)
 // reaches the API unless it is named here.
@@ -96,6 +97,7 @@ export function toConversation(row: InboxRow): Conversation {
     unreadCount: Number(row.unreadCount),
     lastActivityAt: conversation.lastActivityAt,
     snoozedUntil: conversation.snoozedUntil,
+    replyWindowClosesAt: replyWindowClosesAt(row.channel.kind, conversation.lastInboundAt),
     createdAt: conversation.createdAt,
   });
 }

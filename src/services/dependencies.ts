@@ -1,4 +1,4 @@
-import type { ChannelSender } from '../channels/outbound.js';
+import type { ChannelSender, TemplateCatalog } from '../channels/outbound.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -11,4 +11,5 @@ export interface ServiceDependencies {
   bus: EventBus;
   log: Logger;
   sender: ChannelSender;
+  templates: TemplateCatalog;
 }

@@ -3,7 +3,9 @@ import { createConversationsService } from './conversations.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { createDirectoryService } from './directory.service.js';
 import { createSendMessageService } from './send-message.service.js';
+import { createSendTemplateService } from './send-template.service.js';
 import { createTenantAdminService } from './tenant-admin.service.js';
+import { createWhatsAppTemplatesService } from './whatsapp-templates.service.js';
 
 export function createServices(deps: ServiceDependencies) {
   return {
@@ -11,6 +13,8 @@ export function createServices(deps: ServiceDependencies) {
     conversations: createConversationsService(deps),
     directory: createDirectoryService(deps),
     sendMessage: createSendMessageService(deps),
+    sendTemplate: createSendTemplateService(deps),
+    listWhatsAppTemplates: createWhatsAppTemplatesService(deps),
     tenantAdmin: createTenantAdminService(deps.db),
   };
 }
