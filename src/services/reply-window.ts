@@ -3,32 +3,36 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 
 const HOUR_MS = 60 * 60 * 1_000;
 
-/**
- * How long after the contact's last message an agent may send free-form messages, per channel kind.
- * WhatsApp allows 24 hours; after that only an approved template reaches the contact.
- */
-export const REPLY_WINDOW_MS: Partial<Record<ChannelKind, number>> = {
-  whatsapp: 24 * HOUR_MS,
+interface ReplyWindowRule {
+  /** How long after the contact's last message free-form messages are allowed. */
+  lengthMs: number;
+  /** The provider's name for messages, such as "WhatsApp". */
+  channelName: string;
+}
+
+/** Channels that allow free-form messages only for a while after the contact wrote; templates still go out after. */
+const REPLY_WINDOWS: Partial<Record<ChannelKind, ReplyWindowRule>> = {
+  whatsapp: { lengthMs: 24 * HOUR_MS, channelName: 'WhatsApp' },
 };
 
 /** When free-form replies stop being allowed; null for channels without a window or before any inbound message. */
 export function replyWindowClosesAt(kind: ChannelKind, lastInboundAt: Date | null): Date | null {
-  const length = REPLY_WINDOW_MS[kind];
-  if (length === undefined || !lastInboundAt) return null;
-  return new Date(lastInboundAt.getTime() + length);
+  const rule = REPLY_WINDOWS[kind];
+  if (!rule || !lastInboundAt) return null;
+  return new Date(lastInboundAt.getTime() + rule.lengthMs);
 }
 
 /** Throws REPLY_WINDOW_CLOSED unless the channel has no window or it is still open at `now`. */
 export function assertReplyWindowOpen(kind: ChannelKind, lastInboundAt: Date | null, now = new Date()): void {
-  const length = REPLY_WINDOW_MS[kind];
-  if (length === undefined) return;
+  const rule = REPLY_WINDOWS[kind];
+  if (!rule) return;
   const closesAt = replyWindowClosesAt(kind, lastInboundAt);
   if (closesAt && closesAt.getTime() > now.getTime()) return;
 
-  const hours = length / HOUR_MS;
+  const hours = rule.lengthMs / HOUR_MS;
   const message = closesAt
-    ? `The ${kind} reply window closed at ${closesAt.toISOString()}, ${hours} hours after the contact's last message. ` +
+    ? `The ${rule.channelName} reply window closed at ${closesAt.toISOString()}, ${hours} hours after the contact's last message. ` +
       'Send an approved template with sendTemplate, or wait for the contact to write again.'
-    : `The contact has not written on this ${kind} channel, so no reply window is open. Send an approved template with sendTemplate.`;
+    : `The contact has not written on this ${rule.channelName} number, so no reply window is open. Send an approved template with sendTemplate.`;
   throw new AppError(ErrorCode.ReplyWindowClosed, message, { replyWindowClosedAt: closesAt?.toISOString() ?? null });
 }
