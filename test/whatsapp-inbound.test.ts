@@ -59,7 +59,7 @@ function attachment(fields: Record<string, unknown>) {
 }
 
 describe('WhatsApp text message', () => {
-  it('stores a RECEIVED contact message in a WhatsApp conversation', async () => {
+  it('stores a RECEIVED contact message', async () => {
     await postFixtureOk(server, 'whatsapp-text');
 
     const conversation = await loadOnlyConversation(server, tenant.adminToken);
@@ -89,7 +89,7 @@ describe('WhatsApp text message', () => {
     expect(identities).toEqual([{ external_id: '15550100001', profile_name: 'Test Customer' }]);
   });
 
-  it('sets last_inbound_at and the reply window from the message time', async () => {
+  it('sets last_inbound_at and the reply window', async () => {
     await postFixtureOk(server, 'whatsapp-text');
 
     const [row] = await selectRows<{ last_inbound_at: Date | string }>(server, sql`select last_inbound_at from conversations`);
@@ -97,7 +97,7 @@ describe('WhatsApp text message', () => {
     expect((await loadOnlyConversation(server, tenant.adminToken)).replyWindowClosesAt).toBe('2026-03-13T10:00:00.000Z');
   });
 
-  it('never moves last_inbound_at back for an older message', async () => {
+  it('keeps last_inbound_at on an older message', async () => {
     await postFixtureOk(server, 'whatsapp-reply');
     await postFixtureOk(server, 'whatsapp-text');
 
@@ -114,7 +114,7 @@ describe('WhatsApp text message', () => {
     expect((await loadEventLog(server)).map((event) => event.kind)).toEqual(['opened', 'message_received']);
   });
 
-  it('leaves the display name empty without a profile', async () => {
+  it('leaves the name empty without a profile', async () => {
     await postFixtureOk(server, 'whatsapp-contact-without-profile');
 
     const conversation = await loadOnlyConversation(server, tenant.adminToken);
@@ -314,7 +314,7 @@ describe('WhatsApp message Parley cannot read', () => {
     });
   });
 
-  it('stores a message missing its content with the change errors', async () => {
+  it('stores a message without content as unsupported', async () => {
     await postFixtureOk(server, 'whatsapp-interactive-without-object');
 
     const message = await loadOnlyMessage(server, tenant.adminToken);
@@ -326,7 +326,7 @@ describe('WhatsApp message Parley cannot read', () => {
     });
   });
 
-  it('stores a type Parley does not know with its own reason', async () => {
+  it('stores an unknown type with its own reason', async () => {
     const body = readWhatsAppFixture('whatsapp-text');
     firstValue(body).messages = [
       { from: '15550100001', id: 'wamid.TEST-IN-ORDER-1', timestamp: '1773309600', type: 'order', order: { catalog_id: '1' } },
@@ -340,7 +340,7 @@ describe('WhatsApp message Parley cannot read', () => {
 });
 
 describe('WhatsApp reaction', () => {
-  it('sets and removes the reaction on an agent reply', async () => {
+  it('sets and removes a reaction on a reply', async () => {
     fake.queueMessageId('wamid.TEST-OUT-1');
     const { conversationId, sent } = await sendAgentText(server, tenant.adminToken, 'Your parcel left today.');
     expect(sent.providerMessageId).toBe('wamid.TEST-OUT-1');
@@ -355,7 +355,7 @@ describe('WhatsApp reaction', () => {
     expect(await countRows(server, 'messages')).toBe(2);
   });
 
-  it('applies a reaction that arrived before its message', async () => {
+  it('applies a reaction that overtook its message', async () => {
     await postFixtureOk(server, 'whatsapp-reaction');
     expect(await countRows(server, 'pending_message_updates')).toBe(1);
 
@@ -368,7 +368,7 @@ describe('WhatsApp reaction', () => {
 });
 
 describe('WhatsApp webhook batches', () => {
-  it('opens one conversation per customer and ignores other fields', async () => {
+  it('opens one conversation per customer', async () => {
     await postFixtureOk(server, 'whatsapp-batch');
 
     const conversations = await listConversations(server, tenant.adminToken);
@@ -377,14 +377,14 @@ describe('WhatsApp webhook batches', () => {
     expect(await countRows(server, 'messages')).toBe(2);
   });
 
-  it('acknowledges a phone number no channel has and stores nothing', async () => {
+  it('acknowledges an unknown phone number', async () => {
     const response = await postWebhook(server.url, readFixture('whatsapp-unknown-phone-number'));
 
     expect(response.status).toBe(200);
     expect(await countRows(server, 'messages')).toBe(0);
   });
 
-  it('rejects a WhatsApp webhook with a forged signature', async () => {
+  it('rejects a forged signature', async () => {
     const response = await postWebhook(server.url, buildCustomerText('wamid.TEST-IN-FORGED-1', 'hi', new Date()), 'sha256=00');
 
     expect(response.status).toBe(401);

@@ -69,7 +69,7 @@ function sendMessage(input: SendMessageInput) {
   return graphqlRequest(server.graphqlUrl, SendMessageDocument, { input }, tenant.adminToken);
 }
 
-/** The one request the fake received, failing when there were none or several. */
+/** Returns the one request the fake received; fails when there were none or several. */
 function onlyRequest() {
   expect(fake.requests).toHaveLength(1);
   return fake.requests[0]!;
@@ -83,7 +83,7 @@ async function waitForRequests(count: number): Promise<void> {
 }
 
 describe('WhatsApp text reply', () => {
-  it('posts the Cloud API text body with a bearer token', async () => {
+  it('posts the text body with a bearer token', async () => {
     const conversationId = await customerWrote(new Date());
     fake.queueMessageId('wamid.TEST-OUT-TEXT-1');
 
@@ -267,7 +267,7 @@ describe('WhatsApp reply window', () => {
 describe('WhatsApp template', () => {
   const components = [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: '1001' }] }];
 
-  it('posts the template body even after the window closed', async () => {
+  it('posts the template after the window closed', async () => {
     const conversationId = await customerWrote(new Date(Date.now() - 48 * HOUR_MS));
     fake.queueMessageId('wamid.TEST-OUT-TEMPLATE-1');
 
@@ -375,7 +375,7 @@ describe('WhatsApp errors from Meta', () => {
     expect(messages.at(-1)?.error).toEqual(stored);
   });
 
-  it('returns code 100 from the fake for a malformed request', async () => {
+  it('gets code 100 for a malformed request', async () => {
     const response = await fetch(`${fake.url}/${WHATSAPP_PHONE_NUMBER_ID}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PAGE_TOKEN}` },
@@ -394,7 +394,7 @@ describe('WhatsApp errors from Meta', () => {
 });
 
 describe('WhatsApp read receipt', () => {
-  it('marks the latest customer message read after markConversationRead', async () => {
+  it('marks the latest customer message read', async () => {
     await customerWrote(new Date(), 'wamid.TEST-IN-FIRST');
     const conversationId = await customerWrote(new Date(), 'wamid.TEST-IN-LATEST');
 
@@ -408,7 +408,7 @@ describe('WhatsApp read receipt', () => {
     expect(request.body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.TEST-IN-LATEST' });
   });
 
-  it('still succeeds when Meta rejects the receipt', async () => {
+  it('succeeds when Meta rejects the receipt', async () => {
     const conversationId = await customerWrote(new Date());
     fake.failNext({ status: 400, code: 131009, message: '(#131009) Parameter value is not valid', details: 'Invalid message id' });
 
@@ -446,7 +446,7 @@ describe('whatsappTemplates', () => {
     };
   }
 
-  it('lists every page of the business account templates', async () => {
+  it('lists every page of templates', async () => {
     fake.setMessageTemplates(WHATSAPP_BUSINESS_ACCOUNT_ID, Array.from({ length: 130 }, (_, index) => buildTemplate(index)));
 
     const data = await graphqlData(server.graphqlUrl, WhatsAppTemplatesDocument, { channelId: await channelId('WHATSAPP') }, tenant.adminToken);

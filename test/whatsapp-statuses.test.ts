@@ -83,7 +83,7 @@ describe('WhatsApp status of a stored reply', () => {
     expect(await statusLog()).toEqual([{ status: 'sent' }, { status: 'delivered' }, { status: 'read' }]);
   });
 
-  it('keeps READ when the delivery arrives after the read', async () => {
+  it('keeps READ on a later delivery', async () => {
     const { conversationId, sent } = await sendAgentText(server, tenant.adminToken, 'Your parcel left today.');
 
     await postOk(server, buildStatus('whatsapp-status-read', sent.providerMessageId!));
@@ -129,7 +129,7 @@ describe('WhatsApp status of a stored reply', () => {
     expect(reply.error).toEqual(REENGAGEMENT_ERROR);
   });
 
-  it('turns FAILED into READ when a read proves delivery', async () => {
+  it('turns FAILED into READ on a read', async () => {
     const { conversationId, sent } = await sendAgentText(server, tenant.adminToken, 'Still interested?');
 
     await postOk(server, buildStatus('whatsapp-status-failed-131047', sent.providerMessageId!));
@@ -140,7 +140,7 @@ describe('WhatsApp status of a stored reply', () => {
     expect(reply.error).toBeNull();
   });
 
-  it('keeps DELIVERED when a failure arrives after delivery', async () => {
+  it('keeps DELIVERED on a later failure', async () => {
     const { conversationId, sent } = await sendAgentText(server, tenant.adminToken, 'Hello?');
 
     await postOk(server, buildStatus('whatsapp-status-delivered', sent.providerMessageId!));
@@ -171,7 +171,7 @@ describe('WhatsApp status of a stored reply', () => {
 });
 
 describe('WhatsApp status before its message', () => {
-  it('applies a delivery that overtook the send call', async () => {
+  it('applies a delivery that overtook sending', async () => {
     await postOk(server, buildStatus('whatsapp-status-delivered', 'wamid.TEST-OUT-EARLY-1'));
     const parked = await selectRows<{ provider_message_id: string; event: { status: string } }>(
       server,
@@ -189,7 +189,7 @@ describe('WhatsApp status before its message', () => {
     expect(await statusLog()).toEqual([{ status: 'sent' }, { status: 'delivered' }]);
   });
 
-  it('applies parked statuses in order and ends READ', async () => {
+  it('applies parked statuses in order', async () => {
     await postOk(server, buildStatus('whatsapp-status-read', 'wamid.TEST-OUT-EARLY-2'));
     await postOk(server, buildStatus('whatsapp-status-delivered', 'wamid.TEST-OUT-EARLY-2'));
 
@@ -200,7 +200,7 @@ describe('WhatsApp status before its message', () => {
     expect(await statusLog()).toEqual([{ status: 'sent' }, { status: 'read' }]);
   });
 
-  it('applies a failure that overtook the send call', async () => {
+  it('applies a failure that overtook sending', async () => {
     await postOk(server, buildStatus('whatsapp-status-failed-131047', 'wamid.TEST-OUT-EARLY-3'));
 
     fake.queueMessageId('wamid.TEST-OUT-EARLY-3');
@@ -217,7 +217,7 @@ describe('WhatsApp status before its message', () => {
     expect(await countRows(server, 'pending_message_updates')).toBe(1);
   });
 
-  it('claims the reply by the callback data while the send call is under way', async () => {
+  it('claims a reply in flight by callback data', async () => {
     await postOk(server, buildCustomerText('wamid.TEST-IN-NOW-CLAIM', 'Are you there?', new Date()));
     const conversation = await loadOnlyConversation(server, tenant.adminToken);
     fake.queueMessageId('wamid.TEST-OUT-CLAIMED-1');

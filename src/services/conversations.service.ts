@@ -34,7 +34,7 @@ export interface MessagesRequest {
   before?: string | null | undefined;
 }
 
-/** The receipt for the contact's latest message, on channels that take read receipts. */
+/** Builds the read receipt for the contact's latest message, on channels that take read receipts. */
 async function findReadReceiptToSend(tx: Tx, conversation: ConversationRow): Promise<ReadReceipt | undefined> {
   const channel = await findChannel(tx, conversation.channelId);
   if (!channel || !SENDS_READ_RECEIPTS.has(channel.kind)) return undefined;
@@ -191,8 +191,8 @@ export function createConversationsService(deps: ServiceDependencies) {
 
     /**
      * Marks every message so far as read by the tenant's agents, resetting the unread count. On
-     * channels with read receipts (WhatsApp) the contact is then told, after commit; a failure
-     * there is logged and does not fail the call.
+     * channels with read receipts (WhatsApp) the provider then receives one, after commit. A
+     * failure there is logged and does not fail the call.
      */
     async markRead(viewer: Viewer, conversationId: string) {
       const agent = requireAgent(viewer);

@@ -39,7 +39,7 @@ export interface FakeGraphApi {
   failNext(error: GraphApiError): void;
   /** Makes the next WhatsApp message send return this id instead of a random one. */
   queueMessageId(id: string): void;
-  /** Holds the answer to the next request for this many milliseconds, like a slow Graph API. */
+  /** Delays the reply to the next request by this many milliseconds, like a slow Graph API. */
   delayNext(milliseconds: number): void;
   /** Sets the templates GET /{businessAccountId}/message_templates lists; other account ids get code 100. */
   setMessageTemplates(businessAccountId: string, templates: FakeMessageTemplate[]): void;

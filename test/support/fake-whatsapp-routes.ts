@@ -28,7 +28,7 @@ const MAX_TEXT_LENGTH = 4_096;
 // Meta's default page size for edges such as message_templates.
 const DEFAULT_PAGE_SIZE = 25;
 
-/** Meta's answer to a malformed Cloud API request: code 100 with the cause in error_data.details. */
+/** Builds Meta's reply to a malformed Cloud API request: code 100 with the cause in error_data.details. */
 function buildInvalidParameter(details: string): GraphReply {
   return buildErrorReply({ status: 400, code: 100, message: '(#100) Invalid parameter', details });
 }
@@ -62,7 +62,7 @@ function checkContent(type: string, body: JsonObject): string | undefined {
 }
 
 /**
- * Answers a Cloud API request on the messages edge: a message to send, or a read receipt.
+ * Replies to a Cloud API request on the messages edge: a message to send, or a read receipt.
  * `nextMessageId` returns an id a test queued, or undefined for a random one.
  */
 export function replyToWhatsAppRequest(body: JsonObject, nextMessageId: () => string | undefined): GraphReply {
@@ -91,7 +91,7 @@ const decodeCursor = (cursor: string) => Number(Buffer.from(cursor, 'base64url')
 
 /**
  * Lists templates a page at a time, with Meta's cursor paging: `limit` and `after` in the query,
- * `paging.cursors` and, unless the page is the last, `paging.next` in the answer. `fields` picks
+ * `paging.cursors` and, unless the page is the last, `paging.next` in the reply. `fields` picks
  * the fields returned; `id` is always among them.
  */
 export function replyToTemplateListRequest(templates: FakeMessageTemplate[], query: Record<string, string>, selfUrl: string): GraphReply {

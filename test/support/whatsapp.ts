@@ -37,7 +37,7 @@ export function firstValue(body: WhatsAppWebhookBody): WhatsAppValue {
 
 const epochSeconds = (at: Date) => String(Math.floor(at.getTime() / 1000));
 
-/** A text message from the test customer, sent at `at`, with its own id. */
+/** Builds a text message from the test customer, sent at `at`, with its own id. */
 export function buildCustomerText(id: string, text: string, at: Date): WhatsAppWebhookBody {
   const body = readWhatsAppFixture('whatsapp-text');
   firstValue(body).messages = [
@@ -46,7 +46,7 @@ export function buildCustomerText(id: string, text: string, at: Date): WhatsAppW
   return body;
 }
 
-/** A status fixture re-aimed at `providerMessageId`, optionally with Meta's callback data. */
+/** Builds a status from a fixture, aimed at `providerMessageId` and optionally with Meta's callback data. */
 export function buildStatus(fixture: string, providerMessageId: string, callbackData?: string): WhatsAppWebhookBody {
   const body = readWhatsAppFixture(fixture);
   const status = firstValue(body).statuses![0]!;
@@ -108,7 +108,7 @@ export async function loadOnlyMessage(server: TestServer, token: string): Promis
   return messages[0]!;
 }
 
-/** The stored attachments and metadata of a message, including fields GraphQL does not show. */
+/** Loads the stored attachments and metadata of a message, including fields GraphQL does not show. */
 export async function loadStoredMessage(server: TestServer, providerMessageId: string) {
   const [row] = await selectRows<{ attachments: unknown[]; metadata: Record<string, unknown>; status: string }>(
     server,

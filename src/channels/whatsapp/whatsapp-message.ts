@@ -148,6 +148,8 @@ function readContent(envelope: MessageEnvelope, raw: Record<string, unknown>): M
   if (type === 'contacts') return readSharedContacts(raw);
   if (type === 'interactive') return readInteractiveReply(raw);
   if (type === 'button') return readTemplateButton(raw);
+  // A reaction reaches this point only when its object could not be read.
+  if (type === 'reaction') throw new UnreadableContent('the "reaction" object is missing or malformed');
   throw new UnreadableContent(`message type "${type}" is not supported`);
 }
 

@@ -23,7 +23,7 @@ function toProviderFailure(result: GraphApiFailure): ProviderFailure {
   };
 }
 
-/** The part of the request body that says what is sent: a template, one media file, or text. */
+/** Builds the part of the request body with the content: a template, one media file, or text. */
 function contentOf(message: OutboundMessage): Record<string, unknown> {
   if (message.template) {
     const { name, languageCode, components } = message.template;
