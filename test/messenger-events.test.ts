@@ -156,6 +156,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await server.app.db.withSystem((tx) => tx.execute(sql`delete from contacts`));
+  await server.app.db.withSystem((tx) => tx.execute(sql`delete from pending_message_updates`));
   fake.reset();
 });
 
@@ -477,6 +478,65 @@ describe('Messenger changes to a stored message', () => {
 
     const kinds = (await loadEventLog()).map((event) => event.kind);
     expect(kinds.filter((candidate) => candidate === kind)).toHaveLength(1);
+  });
+});
+
+describe('Messenger changes before their message', () => {
+  async function countPendingUpdates(): Promise<number> {
+    const [row] = await selectRows<{ n: number }>(sql`select count(*)::int as n from pending_message_updates`);
+    return Number(row?.n);
+  }
+
+  it('applies an edit that arrived before its message', async () => {
+    await postFixtureOk('messenger-edit');
+    expect(await countRows('messages')).toBe(0);
+    expect(await countPendingUpdates()).toBe(1);
+
+    await postFixtureOk('messenger-text');
+
+    const message = await loadOnlyMessage();
+    expect(message.text).toBe('Hi, is the blue jacket still in stock in size L?');
+    expect(message.editedAt).toBe('2026-03-12T10:01:30.000Z');
+    expect(message.providerMessageId).toBe('m_test_text_1');
+    expect(await countPendingUpdates()).toBe(0);
+    expect((await loadEventLog()).map((event) => event.kind)).toEqual(['opened', 'message_received', 'message_edited']);
+  });
+
+  it('applies a deletion that arrived before its message', async () => {
+    await postFixtureOk('messenger-deleted');
+    await postFixtureOk('messenger-text');
+
+    const message = await loadOnlyMessage();
+    expect(message.text).toBeNull();
+    expect(message.deletedAt).toBe('2026-03-12T10:01:35.000Z');
+  });
+
+  it('applies a reaction that arrived before the echo', async () => {
+    await postFixtureOk('messenger-reaction-react');
+    await postFixtureOk('messenger-echo');
+
+    expect((await loadOnlyMessage()).reaction).toBe('\u2764\ufe0f');
+  });
+
+  it('applies a delivery receipt naming a message not stored yet', async () => {
+    await postFixtureOk('messenger-delivery');
+    await postFixtureOk('messenger-echo');
+
+    const message = await loadOnlyMessage();
+    expect(message.providerMessageId).toBe('m_test_echo_1');
+    expect(message.status).toBe('DELIVERED');
+  });
+
+  it('parks a redelivered edit once and applies it once', async () => {
+    await postFixtureOk('messenger-edit');
+    await postFixtureOk('messenger-edit');
+    expect(await countPendingUpdates()).toBe(1);
+
+    await postFixtureOk('messenger-text');
+    await postFixtureOk('messenger-edit');
+
+    const kinds = (await loadEventLog()).map((event) => event.kind);
+    expect(kinds.filter((kind) => kind === 'message_edited')).toHaveLength(1);
   });
 });
 

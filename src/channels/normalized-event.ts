@@ -26,6 +26,7 @@ export type AttachmentType =
   | 'fallback'
   | 'sticker'
   | 'template'
+  | 'contact'
   | 'unsupported';
 
 export interface Attachment {
@@ -40,6 +41,8 @@ export interface Attachment {
   latitude?: number;
   longitude?: number;
   stickerId?: string;
+  /** True for an audio attachment recorded as a voice note (WhatsApp `audio.voice`). */
+  isVoiceNote?: boolean;
 }
 
 /** Which conversation a message belongs to on its channel. */
@@ -99,6 +102,22 @@ export interface MessageReactionEvent {
   occurredAt: Date;
 }
 
+/**
+ * The provider's delivery state of one outbound message, named by its id (WhatsApp `statuses[]`).
+ * Statuses only move forward; see applyStatusChange in src/ingest for the order.
+ */
+export interface MessageStatusEvent {
+  type: 'message_status';
+  channel: ChannelRef;
+  providerMessageId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** Why the provider could not deliver the message; set with status failed. */
+  error?: { code: string; message: string };
+  /** Our own message id, when the provider returns the tag Parley sent with the message. */
+  parleyMessageId?: string;
+  occurredAt: Date;
+}
+
 /** A delivery or read receipt from the contact's client for the Page's outbound messages. */
 export interface ReceiptEvent {
   type: 'receipt';
@@ -125,8 +144,20 @@ export type NormalizedEvent =
   | MessageDeletedEvent
   | MessageHiddenEvent
   | MessageReactionEvent
+  | MessageStatusEvent
   | ReceiptEvent
   | ReferralEvent;
+
+/**
+ * The events that change one stored message, named by the provider's id. Ingest keeps one that
+ * arrives before its message and applies it when the message is stored.
+ */
+export type MessageUpdateEvent =
+  | MessageEditedEvent
+  | MessageDeletedEvent
+  | MessageHiddenEvent
+  | MessageReactionEvent
+  | MessageStatusEvent;
 
 /** A part of a webhook that Parley does not act on, kept for logs and counters. */
 export interface IgnoredItem {

@@ -1,24 +1,58 @@
 import type { ChannelKind } from './normalized-event.js';
 
-/** A reply to deliver through a provider, described without any database types. */
+/** The channel a provider call goes through, described without any database types. */
+export interface OutboundChannel {
+  kind: ChannelKind;
+  externalId: string;
+  accessToken: string | null;
+}
+
+/** A file the provider fetches from a public URL and sends to the contact. */
+export interface OutboundAttachment {
+  type: 'image' | 'audio' | 'video' | 'document';
+  url: string;
+  caption?: string;
+}
+
+/** A message template the provider approved, with the values for its placeholders. */
+export interface OutboundTemplate {
+  name: string;
+  /** The template's language and locale code, such as "en_US". */
+  languageCode: string;
+  /** The provider's component objects (header, body, button parameters), passed through as given. */
+  components: Record<string, unknown>[];
+}
+
+/** A reply to deliver through a provider. */
 export interface OutboundMessage {
-  channel: { kind: ChannelKind; externalId: string; accessToken: string | null };
+  channel: OutboundChannel;
   /** The visitor's id on the channel, for private messages. */
   recipientExternalId: string;
   /** For a comment thread: the comment to answer. */
   replyToProviderMessageId?: string;
+  /** The text; empty when the message carries only an attachment or a template. */
   text: string;
-  /** Parley's own message id, sent along so the provider's echo can be matched to it. */
+  attachments?: OutboundAttachment[];
+  template?: OutboundTemplate;
+  /** Parley's own message id, sent along so the provider's echo or status can be matched to it. */
   parleyMessageId: string;
 }
 
-export type SendResult =
-  | { ok: true; providerMessageId: string; sentAt: Date }
-  | { ok: false; errorCode: string; errorMessage: string; errorSubcode?: number };
+/** Tells the provider that the agents have read the contact's messages up to this one. */
+export interface ReadReceipt {
+  channel: OutboundChannel;
+  providerMessageId: string;
+}
+
+export type ProviderFailure = { ok: false; errorCode: string; errorMessage: string; errorSubcode?: number };
+
+export type SendResult = { ok: true; providerMessageId: string; sentAt: Date } | ProviderFailure;
 
 /** Sends replies for one or more channel kinds through the provider's API. */
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<SendResult>;
+  /** Sends a read receipt; channels without them leave this out. */
+  markRead?(receipt: ReadReceipt): Promise<{ ok: true } | ProviderFailure>;
 }
 
 /** Maximum text length per channel kind, checked before anything is stored or sent. */
@@ -29,3 +63,36 @@ export const MAX_TEXT_LENGTH: Record<ChannelKind, number> = {
   whatsapp: 4_096,
   webchat: 10_000,
 };
+
+/** Attachments by URL one message may carry per channel kind; 0 where Parley sends none yet. */
+export const MAX_OUTBOUND_ATTACHMENTS: Record<ChannelKind, number> = {
+  messenger: 0,
+  facebook_page: 0,
+  instagram: 0,
+  // WhatsApp sends one media object per message.
+  whatsapp: 1,
+  webchat: 0,
+};
+
+/** Maximum caption length of an outbound attachment (WhatsApp media captions). */
+export const MAX_CAPTION_LENGTH = 1_024;
+
+/** Channel kinds whose provider takes read receipts from Parley. */
+export const SENDS_READ_RECEIPTS: ReadonlySet<ChannelKind> = new Set(['whatsapp']);
+
+/** A message template as the provider lists it. */
+export interface MessageTemplate {
+  name: string;
+  language: string;
+  /** The provider's review state, such as APPROVED, PENDING, REJECTED or PAUSED. */
+  status: string;
+  category: string;
+  components: Record<string, unknown>[];
+}
+
+/** Lists the message templates of a provider account, such as a WhatsApp Business account. */
+export interface TemplateCatalog {
+  listTemplates(account: { accountId: string; accessToken: string | null }): Promise<
+    { ok: true; templates: MessageTemplate[] } | ProviderFailure
+  >;
+}

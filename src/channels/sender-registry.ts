@@ -1,7 +1,7 @@
 import type { ChannelKind } from './normalized-event.js';
-import type { ChannelSender, OutboundMessage, SendResult } from './outbound.js';
+import type { ChannelSender, OutboundMessage, ReadReceipt, SendResult } from './outbound.js';
 
-/** Routes each outbound message to the sender for its channel kind. */
+/** Routes each outbound message and read receipt to the sender for its channel kind. */
 export function createChannelSender(senders: Partial<Record<ChannelKind, ChannelSender>>): ChannelSender {
   return {
     send(message: OutboundMessage): Promise<SendResult> {
@@ -14,6 +14,18 @@ export function createChannelSender(senders: Partial<Record<ChannelKind, Channel
         });
       }
       return sender.send(message);
+    },
+
+    markRead(receipt: ReadReceipt) {
+      const sender = senders[receipt.channel.kind];
+      if (!sender?.markRead) {
+        return Promise.resolve({
+          ok: false as const,
+          errorCode: 'UNSUPPORTED_CHANNEL',
+          errorMessage: `Parley sends no read receipts on ${receipt.channel.kind} channels.`,
+        });
+      }
+      return sender.markRead(receipt);
     },
   };
 }

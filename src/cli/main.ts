@@ -26,6 +26,9 @@ Commands:
   secrets rotate
       Re-encrypts every channel secret with the first key of ENCRYPTION_KEYS (and encrypts any
       still stored in plain text). Run it after putting a new key first; then drop the old key.
+  channel create --tenant SLUG --kind whatsapp --phone-number-id ID --business-account-id ID --access-token TOKEN [--name NAME]
+      Connects a WhatsApp Business phone number to a tenant. The business account id (WABA id) is
+      where its message templates are listed; the token is a system user token with WhatsApp access.
   webhook sample [--url URL] [--page-id ID] [--visitor-id ID] [--text TEXT]
       Posts a Messenger text webhook signed with META_APP_SECRET to a running server
       (default URL http://127.0.0.1:PORT, default page the demo page).
@@ -65,6 +68,8 @@ async function run(argv: string[]): Promise<number> {
     tenant: { type: 'string' },
     kind: { type: 'string' },
     'page-id': { type: 'string' },
+    'phone-number-id': { type: 'string' },
+    'business-account-id': { type: 'string' },
     'access-token': { type: 'string' },
     url: { type: 'string' },
     'visitor-id': { type: 'string' },
@@ -104,19 +109,24 @@ async function run(argv: string[]): Promise<number> {
 
   if (command === 'channel' && subcommand === 'create') {
     const kind = required(values, 'kind');
-    if (kind !== 'messenger' && kind !== 'facebook_page') {
-      throw new UsageError(`--kind must be messenger or facebook_page; got "${kind}".`);
+    if (kind !== 'messenger' && kind !== 'facebook_page' && kind !== 'whatsapp') {
+      throw new UsageError(`--kind must be messenger, facebook_page or whatsapp; got "${kind}".`);
     }
+    const ids =
+      kind === 'whatsapp'
+        ? { externalId: required(values, 'phone-number-id'), businessAccountId: required(values, 'business-account-id') }
+        : { externalId: required(values, 'page-id') };
     const channel = await withTenantAdmin(config, (service) =>
       service.createChannel({
         tenantSlug: required(values, 'tenant').trim().toLowerCase(),
         kind,
-        externalId: required(values, 'page-id'),
+        ...ids,
         accessToken: required(values, 'access-token'),
         ...(values.name ? { name: values.name } : {}),
       }),
     );
-    process.stdout.write(`Connected ${channel.kind} channel for page ${channel.externalId} (${channel.id}).\n`);
+    const account = kind === 'whatsapp' ? `phone number ${channel.externalId}` : `page ${channel.externalId}`;
+    process.stdout.write(`Connected ${channel.kind} channel for ${account} (${channel.id}).\n`);
     return 0;
   }
 

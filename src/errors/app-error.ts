@@ -12,6 +12,8 @@ export enum ErrorCode {
   BadRequest = 'BAD_REQUEST',
   /** The tenant was suspended by the platform operator: its agents cannot log in or use tokens. */
   TenantSuspended = 'TENANT_SUSPENDED',
+  /** The channel allows only templates now, such as WhatsApp 24 hours after the contact's last message. */
+  ReplyWindowClosed = 'REPLY_WINDOW_CLOSED',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */

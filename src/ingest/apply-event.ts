@@ -1,5 +1,6 @@
 import type {
   MessageEvent,
+  MessageStatusEvent,
   NormalizedEvent,
   ReceiptEvent,
   ReferralEvent,
@@ -20,25 +21,16 @@ import {
   applyReceipt,
   findMessage,
   findMessageByProviderId,
+  findStoredProviderIds,
   insertMessageOnce,
   updateMessage,
   type MessageInsert,
-  type MessageRow,
 } from '../db/queries/messages.js';
-import {
-  conversationPublication,
-  messagePublication,
-  type PendingPublication,
-} from '../events/publications.js';
+import { insertPendingUpdateOnce, lockProviderMessageId } from '../db/queries/pending-message-updates.js';
+import { conversationPublication, messagePublication } from '../events/publications.js';
+import { applyMessageUpdate, applyPendingUpdates, skipped, type AppliedEvent } from './message-updates.js';
 
-/** The outcome of one event: what to publish after commit, or why nothing changed. */
-export interface AppliedEvent {
-  publications: PendingPublication[];
-  /** Set when the event changed nothing: a duplicate, or a reference to something unknown. */
-  skippedBecause?: string;
-}
-
-const skipped = (reason: string): AppliedEvent => ({ publications: [], skippedBecause: reason });
+export type { AppliedEvent } from './message-updates.js';
 
 /**
  * Applies one normalized event inside the tenant's transaction. Every event is idempotent:
@@ -49,25 +41,11 @@ export function applyEvent(tx: Tx, channel: ChannelRow, event: NormalizedEvent):
     case 'message':
       return applyMessage(tx, channel, event);
     case 'message_edited':
-      return updateByProviderId(tx, channel, event.providerMessageId, 'message_edited', {
-        text: event.text,
-        editedAt: event.occurredAt,
-      });
     case 'message_deleted':
-      // The provider deleted the content, so Parley drops it too and keeps only the fact.
-      return updateByProviderId(tx, channel, event.providerMessageId, 'message_deleted', {
-        text: null,
-        attachments: [],
-        deletedAt: event.occurredAt,
-      });
     case 'message_hidden':
-      return updateByProviderId(tx, channel, event.providerMessageId, 'message_hidden', {
-        isHidden: event.hidden,
-      });
     case 'message_reaction':
-      return updateByProviderId(tx, channel, event.providerMessageId, 'message_reaction', {
-        reaction: event.emoji,
-      });
+    case 'message_status':
+      return applyMessageUpdate(tx, channel, event);
     case 'receipt':
       return applyReceiptEvent(tx, channel, event);
     case 'referral':
@@ -77,6 +55,9 @@ export function applyEvent(tx: Tx, channel: ChannelRow, event: NormalizedEvent):
 
 async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): Promise<AppliedEvent> {
   const tenantId = channel.tenantId;
+  // Held until commit, so an update naming this message either is parked before it is stored or
+  // sees it stored (see lockProviderMessageId).
+  await lockProviderMessageId(tx, channel.id, event.providerMessageId);
 
   if (event.parleyMessageId) {
     const own = await claimOwnEcho(tx, channel, event, event.parleyMessageId);
@@ -135,10 +116,12 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
     });
   }
   await appendConversationEvents(tx, log);
+  // After the log entries above, so the conversation's history lists the message before its changes.
+  const final = await applyPendingUpdates(tx, channel, message);
 
   return {
     publications: [
-      messagePublication(tenantId, 'added', message),
+      messagePublication(tenantId, 'added', final),
       conversationPublication(tenantId, conversation.id),
     ],
   };
@@ -166,7 +149,8 @@ async function claimOwnEcho(
     errorMessage: null,
   });
   if (!updated) return skipped('own message vanished');
-  return { publications: [messagePublication(channel.tenantId, 'updated', updated)] };
+  const final = await applyPendingUpdates(tx, channel, updated);
+  return { publications: [messagePublication(channel.tenantId, 'updated', final)] };
 }
 
 type ResolvedConversation = { conversation: ConversationRow; created: boolean } | { skippedBecause: string };
@@ -199,58 +183,56 @@ async function resolveConversation(
   });
 }
 
-async function updateByProviderId(
-  tx: Tx,
-  channel: ChannelRow,
-  providerMessageId: string,
-  kind: ConversationEventInput['kind'],
-  values: Partial<MessageInsert>,
-): Promise<AppliedEvent> {
-  const message = await findMessageByProviderId(tx, channel.id, providerMessageId);
-  // TODO(ingest): an edit, reaction or deletion that arrives before its message is dropped here;
-  // Meta does not redeliver it once acknowledged.
-  if (!message) return skipped(`${kind} for a message Parley has not stored`);
-  if (matchesValues(message, values)) return skipped(`${kind} already applied`);
-
-  const updated = await updateMessage(tx, message.id, values);
-  if (!updated) return skipped('message vanished');
-  await appendConversationEvents(tx, [
-    { tenantId: channel.tenantId, conversationId: message.conversationId, kind, messageId: message.id },
-  ]);
-  return {
-    publications: [
-      messagePublication(channel.tenantId, 'updated', updated),
-      conversationPublication(channel.tenantId, message.conversationId),
-    ],
-  };
-}
-
-/** True when the row already contains every value, as it does when Meta redelivers a change. */
-function matchesValues(message: MessageRow, values: Partial<MessageInsert>): boolean {
-  return Object.entries(values).every(
-    ([column, value]) => JSON.stringify(message[column as keyof MessageRow]) === JSON.stringify(value),
-  );
-}
-
 async function applyReceiptEvent(tx: Tx, channel: ChannelRow, event: ReceiptEvent): Promise<AppliedEvent> {
+  const parkedCount = await parkReceiptForUnknownIds(tx, channel, event);
   const contactId = await findContactIdByIdentity(tx, channel.id, event.contact.externalId);
-  if (!contactId) return skipped('receipt from an unknown contact');
-  const conversation = await findConversationByThreadKey(tx, channel.id, event.contact.externalId);
-  if (!conversation) return skipped('receipt for an unknown conversation');
+  const conversation = contactId ? await findConversationByThreadKey(tx, channel.id, event.contact.externalId) : undefined;
+  const changed = conversation
+    ? await applyReceipt(tx, conversation.id, event.status, event.providerMessageIds, event.watermark)
+    : [];
+  if (changed.length === 0) {
+    if (parkedCount > 0) return { publications: [], deferredBecause: 'receipt for messages not stored yet' };
+    return skipped(conversation ? 'receipt changed no message' : 'receipt for an unknown conversation');
+  }
 
-  const changed = await applyReceipt(tx, conversation.id, event.status, event.providerMessageIds, event.watermark);
-  if (changed.length === 0) return skipped('receipt changed no message');
   await appendConversationEvents(
     tx,
     changed.map((message) => ({
       tenantId: channel.tenantId,
-      conversationId: conversation.id,
+      conversationId: message.conversationId,
       kind: 'message_status_changed' as const,
       messageId: message.id,
       data: { status: message.status },
     })),
   );
   return { publications: changed.map((message) => messagePublication(channel.tenantId, 'updated', message)) };
+}
+
+/**
+ * Parks the receipt's named ids that the channel has not stored, such as a delivery that arrived
+ * before the Send API response recorded the message's id. Returns how many were parked.
+ */
+async function parkReceiptForUnknownIds(tx: Tx, channel: ChannelRow, event: ReceiptEvent): Promise<number> {
+  // Sorted, so two transactions taking several of these locks take them in the same order.
+  const ids = [...new Set(event.providerMessageIds)].sort();
+  if (ids.length === 0) return 0;
+  for (const id of ids) await lockProviderMessageId(tx, channel.id, id);
+  const stored = await findStoredProviderIds(tx, channel.id, ids);
+
+  let parked = 0;
+  for (const id of ids.filter((candidate) => !stored.has(candidate))) {
+    const update: MessageStatusEvent = {
+      type: 'message_status',
+      channel: event.channel,
+      providerMessageId: id,
+      status: event.status,
+      // Statuses do not use the time; a fixed one keeps a redelivered receipt identical when parked.
+      occurredAt: event.watermark ?? new Date(0),
+    };
+    const inserted = await insertPendingUpdateOnce(tx, { tenantId: channel.tenantId, channelId: channel.id, providerMessageId: id, event: update });
+    if (inserted) parked += 1;
+  }
+  return parked;
 }
 
 async function applyReferral(tx: Tx, channel: ChannelRow, event: ReferralEvent): Promise<AppliedEvent> {

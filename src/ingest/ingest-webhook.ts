@@ -12,6 +12,8 @@ import { applyEvent } from './apply-event.js';
 export interface IngestSummary {
   applied: number;
   skipped: number;
+  /** Updates kept until the message they name is stored. */
+  deferred: number;
   ignored: number;
   unknownChannels: number;
   /** Events acknowledged but not stored because the channel's tenant is suspended. */
@@ -35,7 +37,14 @@ const refKey = (ref: ChannelRef) => `${ref.kind}:${ref.externalId}`;
  * and a retry re-applies already stored events harmlessly.
  */
 export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebhook): Promise<IngestSummary> {
-  const summary: IngestSummary = { applied: 0, skipped: 0, ignored: parsed.ignored.length, unknownChannels: 0, droppedForSuspendedTenant: 0 };
+  const summary: IngestSummary = {
+    applied: 0,
+    skipped: 0,
+    deferred: 0,
+    ignored: parsed.ignored.length,
+    unknownChannels: 0,
+    droppedForSuspendedTenant: 0,
+  };
   for (const item of parsed.ignored) {
     deps.log.debug({ channel: item.channel, reason: item.reason }, 'webhook item ignored');
   }
@@ -73,6 +82,7 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
     if (unnamed.length > 0) deps.onContactsSeen?.(channel, unnamed);
     summary.applied += result.applied;
     summary.skipped += result.skipped;
+    summary.deferred += result.deferred;
     publications.push(...result.publications);
   }
 
@@ -100,12 +110,15 @@ async function ingestChannelEvents(deps: IngestDependencies, channel: ChannelRow
 
 function applyChannelEvents(deps: IngestDependencies, channel: ChannelRow, events: NormalizedEvent[]) {
   return deps.db.withTenant(channel.tenantId, async (tx) => {
-    const result = { applied: 0, skipped: 0, publications: [] as PendingPublication[] };
+    const result = { applied: 0, skipped: 0, deferred: 0, publications: [] as PendingPublication[] };
     for (const event of events) {
       const outcome = await applyEvent(tx, channel, event);
       if (outcome.skippedBecause) {
         result.skipped += 1;
         deps.log.info({ channelId: channel.id, eventType: event.type, reason: outcome.skippedBecause }, 'webhook event changed nothing');
+      } else if (outcome.deferredBecause) {
+        result.deferred += 1;
+        deps.log.info({ channelId: channel.id, eventType: event.type, reason: outcome.deferredBecause }, 'webhook event kept for later');
       } else {
         result.applied += 1;
       }

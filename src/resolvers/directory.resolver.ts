@@ -4,6 +4,7 @@ import { Channel } from '../schema/channel.type.js';
 import { AgentRole } from '../schema/enums.js';
 import { fromGlobalId } from '../schema/global-id.js';
 import { toAgent, toChannel } from '../schema/mappers.js';
+import { WhatsAppTemplate } from '../schema/whatsapp-template.type.js';
 import type { RequestContext } from '../server/context.js';
 
 @Resolver()
@@ -25,5 +26,15 @@ export class DirectoryResolver {
     @Ctx() context: RequestContext,
   ): Promise<Agent> {
     return toAgent(await context.services.agentRoles.updateRole(context.viewer, fromGlobalId('Agent', agentId, 'agentId'), role));
+  }
+
+  @Query(() => [WhatsAppTemplate], {
+    description:
+      "The message templates of a WhatsApp channel's business account, read from Meta on each call. " +
+      'Only those with status APPROVED can be sent with sendTemplate.',
+  })
+  async whatsappTemplates(@Arg('channelId', () => ID) channelId: string, @Ctx() context: RequestContext): Promise<WhatsAppTemplate[]> {
+    const templates = await context.services.listWhatsAppTemplates(context.viewer, fromGlobalId('Channel', channelId, 'channelId'));
+    return templates.map((template) => Object.assign(new WhatsAppTemplate(), template));
   }
 }

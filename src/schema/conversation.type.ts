@@ -44,6 +44,14 @@ export class Conversation {
   @Field(() => GraphQLISODateTime, { nullable: true })
   snoozedUntil!: Date | null;
 
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      "When free-form replies stop being allowed: on WhatsApp 24 hours after the contact's last message; after it only sendTemplate works. " +
+      'Null on channels without such a window, and on WhatsApp before the contact wrote.',
+  })
+  replyWindowClosesAt!: Date | null;
+
   @Field(() => GraphQLISODateTime)
   createdAt!: Date;
 }

@@ -24,6 +24,8 @@ export const MessageStatus = {
   FAILED: 'failed',
 } as const;
 
+export const OutboundAttachmentType = { IMAGE: 'image', AUDIO: 'audio', VIDEO: 'video', DOCUMENT: 'document' } as const;
+
 registerEnumType(AgentRole, { name: 'AgentRole' });
 registerEnumType(ChannelKind, { name: 'ChannelKind' });
 registerEnumType(ConversationStatus, { name: 'ConversationStatus' });
@@ -38,7 +40,9 @@ registerEnumType(MessageAuthorKind, {
 });
 registerEnumType(MessageStatus, {
   name: 'MessageStatus',
-  description: 'RECEIVED for inbound messages; outbound ones move PENDING → SENT → DELIVERED → READ, or end FAILED.',
+  description:
+    'RECEIVED for inbound messages. Outbound ones only move forward, PENDING → SENT → DELIVERED → READ, or end FAILED; ' +
+    'a FAILED message becomes DELIVERED or READ only when the provider later reports it reached the contact.',
 });
 
 export const TenantStatus = { ACTIVE: 'active', SUSPENDED: 'suspended' } as const;
@@ -46,3 +50,4 @@ registerEnumType(TenantStatus, {
   name: 'TenantStatus',
   description: "SUSPENDED: the tenant's agents cannot log in or use their tokens, and its webhooks are acknowledged but not stored.",
 });
+registerEnumType(OutboundAttachmentType, { name: 'OutboundAttachmentType' });

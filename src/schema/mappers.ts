@@ -19,6 +19,7 @@ import { Operator } from './operator.type.js';
 import { PrivacyPolicy, PrivacyPolicyText } from './privacy-policy.type.js';
 import { Tenant } from './tenant.type.js';
 import { TenantUsage } from './tenant-usage.type.js';
+import { replyWindowClosesAt } from '../services/reply-window.js';
 
 // Explicit row → GraphQL mappers, so no database column (a password hash, an access token)
 // reaches the API unless it is named here.
@@ -107,6 +108,7 @@ export function toConversation(row: InboxRow): Conversation {
     unreadCount: Number(row.unreadCount),
     lastActivityAt: conversation.lastActivityAt,
     snoozedUntil: conversation.snoozedUntil,
+    replyWindowClosesAt: replyWindowClosesAt(row.channel.kind, conversation.lastInboundAt),
     createdAt: conversation.createdAt,
   });
 }

@@ -5,7 +5,7 @@ import { PageInfo } from './page-info.type.js';
 
 @ObjectType()
 export class Attachment {
-  @Field(() => String, { description: 'image, audio, video, file, location, fallback, sticker, template or unsupported.' })
+  @Field(() => String, { description: 'image, audio, video, file, location, fallback, sticker, template, contact or unsupported (its title then gives the reason).' })
   type!: string;
 
   @Field(() => String, { nullable: true, description: "The provider's URL; Messenger's expire after some hours." })

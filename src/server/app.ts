@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
+import { createWhatsAppSender } from '../channels/whatsapp/whatsapp-sender.js';
+import { createWhatsAppTemplateCatalog } from '../channels/whatsapp/whatsapp-templates.js';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -48,9 +50,12 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
 
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
-  const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
+  const sender =
+    options.sender ??
+    createChannelSender({ messenger: metaSender, facebook_page: metaSender, whatsapp: createWhatsAppSender(graphApi) });
+  const templates = createWhatsAppTemplateCatalog(graphApi);
   const keyring = createKeyring(config.encryptionKeys);
-  const services = createServices({ config, db, bus: eventBus, log, sender, keyring });
+  const services = createServices({ config, db, bus: eventBus, log, sender, keyring, templates });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({

@@ -11,11 +11,15 @@ import {
   type InboxFilter,
   type InboxRow,
 } from '../db/queries/conversations.js';
-import { listMessagesPage, type MessagePageRow } from '../db/queries/messages.js';
+import { findChannel } from '../db/queries/channels.js';
+import { findLatestInboundMessage, listMessagesPage, type MessagePageRow } from '../db/queries/messages.js';
+import { SENDS_READ_RECEIPTS, type ReadReceipt } from '../channels/outbound.js';
+import { loggableError } from '../errors/loggable-error.js';
 import { badInput, forbidden, notFound } from '../errors/app-error.js';
 import { conversationPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
 import { hasRoleAtLeast, requireAgent } from './authorization.js';
+import type { ChannelSecretsService } from './channel-secrets.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { decodeCursor, encodeCursor, pageSize, type Page } from './pagination.js';
 
@@ -31,10 +35,35 @@ export interface MessagesRequest {
   before?: string | null | undefined;
 }
 
+/** Builds the read receipt for the contact's latest message, on channels that take read receipts. */
+async function findReadReceiptToSend(
+  tx: Tx,
+  conversation: ConversationRow,
+  channelSecrets: ChannelSecretsService,
+  actorId: string,
+): Promise<ReadReceipt | undefined> {
+  const channel = await findChannel(tx, conversation.channelId);
+  if (!channel || !SENDS_READ_RECEIPTS.has(channel.kind)) return undefined;
+  // WhatsApp marks the earlier messages of the conversation read along with this one.
+  const latest = await findLatestInboundMessage(tx, conversation.id);
+  if (!latest?.providerMessageId) return undefined;
+  const secrets = await channelSecrets.readForUse(tx, {
+    tenantId: conversation.tenantId,
+    channelId: channel.id,
+    actorKind: 'agent',
+    actorId,
+    purpose: 'send_read_receipt',
+  });
+  return {
+    channel: { kind: channel.kind, externalId: channel.externalId, accessToken: secrets.accessToken },
+    providerMessageId: latest.providerMessageId,
+  };
+}
+
 export const inboxCursor = (row: InboxRow) => encodeCursor({ micros: row.positionMicros, id: row.conversation.id });
 export const messageCursor = (row: MessagePageRow) => encodeCursor({ micros: row.positionMicros, id: row.id });
 
-export function createConversationsService(deps: ServiceDependencies) {
+export function createConversationsService(deps: ServiceDependencies, channelSecrets: ChannelSecretsService) {
   async function loadInboxRow(tenantId: string, conversationId: string): Promise<InboxRow> {
     const [row] = await deps.db.withTenant(tenantId, (tx) => listInboxPage(tx, { conversationId }, 1));
     if (!row) throw notFound('Conversation', conversationId);
@@ -55,6 +84,17 @@ export function createConversationsService(deps: ServiceDependencies) {
     });
     await publishAll(deps.bus, [conversationPublication(agent.tenantId, conversationId)], deps.log);
     return loadInboxRow(agent.tenantId, conversationId);
+  }
+
+  /** Runs off the request path; the agent's call has already succeeded. */
+  async function sendReadReceipt(tenantId: string, conversationId: string, receipt: ReadReceipt): Promise<void> {
+    const log = deps.log.child({ tenantId, conversationId, channelKind: receipt.channel.kind });
+    try {
+      const result = await deps.sender.markRead?.(receipt);
+      if (result && !result.ok) log.warn({ errorCode: result.errorCode }, 'provider rejected a read receipt');
+    } catch (error) {
+      log.error({ error: loggableError(error) }, 'sending a read receipt failed');
+    }
   }
 
   return {
@@ -162,16 +202,24 @@ export function createConversationsService(deps: ServiceDependencies) {
       });
     },
 
-    /** Marks every message so far as read by the tenant's agents, resetting the unread count. */
-    markRead(viewer: Viewer, conversationId: string) {
+    /**
+     * Marks every message so far as read by the tenant's agents, resetting the unread count. On
+     * channels with read receipts (WhatsApp) the provider then receives one, after commit. A
+     * failure there is logged and does not fail the call.
+     */
+    async markRead(viewer: Viewer, conversationId: string) {
       const agent = requireAgent(viewer);
-      return changeConversation(viewer, conversationId, async (tx) => {
+      let receipt: ReadReceipt | undefined;
+      const row = await changeConversation(viewer, conversationId, async (tx, conversation) => {
+        receipt = await findReadReceiptToSend(tx, conversation, channelSecrets, agent.agentId);
         const updated = await updateConversation(tx, conversationId, { agentLastReadAt: new Date() });
         await appendConversationEvents(tx, [
           { tenantId: agent.tenantId, conversationId, kind: 'read_by_agent', actorAgentId: agent.agentId },
         ]);
         return updated;
       });
+      if (receipt) void sendReadReceipt(agent.tenantId, conversationId, receipt);
+      return row;
     },
 
     loadInboxRow,

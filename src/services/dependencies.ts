@@ -1,4 +1,4 @@
-import type { ChannelSender } from '../channels/outbound.js';
+import type { ChannelSender, TemplateCatalog } from '../channels/outbound.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -14,4 +14,5 @@ export interface ServiceDependencies {
   sender: ChannelSender;
   /** Passed to the channel queries, which encrypt and decrypt channel secrets. */
   keyring: Keyring;
+  templates: TemplateCatalog;
 }

@@ -1,83 +1,110 @@
 import type { Viewer } from '../auth/viewer.js';
-import { MAX_TEXT_LENGTH, type OutboundMessage, type SendResult } from '../channels/outbound.js';
-import { findChannel } from '../db/queries/channels.js';
-import { appendConversationEvents } from '../db/queries/conversation-events.js';
-import { findConversation, recordActivity, updateConversation } from '../db/queries/conversations.js';
+import type { Attachment } from '../channels/normalized-event.js';
 import {
-  deleteStrayCopy,
-  findLatestInboundMessage,
-  findMessage,
-  insertMessageOnce,
-  updateMessage,
-  type MessageRow,
-} from '../db/queries/messages.js';
-import { contactIdentities } from '../db/schema.js';
-import { badInput, notFound } from '../errors/app-error.js';
-import { conversationPublication, messagePublication } from '../events/publications.js';
-import { publishAll } from '../events/publish.js';
-import { and, eq } from 'drizzle-orm';
+  MAX_CAPTION_LENGTH,
+  MAX_OUTBOUND_ATTACHMENTS,
+  MAX_TEXT_LENGTH,
+  type OutboundAttachment,
+  type OutboundMessage,
+} from '../channels/outbound.js';
+import type { ChannelRow } from '../db/queries/channels.js';
+import { findLatestInboundMessage, type MessageRow } from '../db/queries/messages.js';
+import { badInput } from '../errors/app-error.js';
 import { requireAgent } from './authorization.js';
 import type { ChannelSecretsService } from './channel-secrets.service.js';
 import type { ServiceDependencies } from './dependencies.js';
+import { createOutboundDelivery, loadReplyTarget, outboundChannelOf, storeAgentMessage } from './outbound-delivery.js';
+import { assertReplyWindowOpen } from './reply-window.js';
+
+export interface SendMessageRequest {
+  conversationId: string;
+  text?: string | null | undefined;
+  attachments?: OutboundAttachment[] | null | undefined;
+}
+
+// Parley's attachment types are the channel-neutral ones stored on messages.
+const STORED_ATTACHMENT_TYPE: Record<OutboundAttachment['type'], Attachment['type']> = {
+  image: 'image',
+  audio: 'audio',
+  video: 'video',
+  document: 'file',
+};
+
+function checkAttachment(attachment: OutboundAttachment, index: number): OutboundAttachment {
+  const field = `attachments[${index}]`;
+  let url: URL;
+  try {
+    url = new URL(attachment.url);
+  } catch {
+    throw badInput(`${field}.url is not a URL; give the public http or https address of the file.`, { field: `${field}.url` });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw badInput(`${field}.url must start with https:// or http://; the provider downloads the file from it.`, { field: `${field}.url` });
+  }
+  const caption = attachment.caption?.trim() || undefined;
+  if (caption && attachment.type === 'audio') {
+    throw badInput(`${field} is audio, which takes no caption; send the text as a separate message.`, { field: `${field}.caption` });
+  }
+  if (caption && caption.length > MAX_CAPTION_LENGTH) {
+    throw badInput(`${field}.caption is ${caption.length} characters; at most ${MAX_CAPTION_LENGTH} are allowed.`, {
+      field: `${field}.caption`,
+      length: caption.length,
+      maxLength: MAX_CAPTION_LENGTH,
+    });
+  }
+  return { type: attachment.type, url: url.toString(), ...(caption ? { caption } : {}) };
+}
+
+function checkFitsChannel(channel: ChannelRow, text: string, attachments: OutboundAttachment[]): void {
+  const maxLength = MAX_TEXT_LENGTH[channel.kind];
+  if (text.length > maxLength) {
+    throw badInput(`The message is ${text.length} characters; ${channel.kind} allows at most ${maxLength}.`, {
+      length: text.length,
+      maxLength,
+    });
+  }
+  const maxAttachments = MAX_OUTBOUND_ATTACHMENTS[channel.kind];
+  if (attachments.length > maxAttachments) {
+    throw badInput(
+      maxAttachments === 0
+        ? `Parley sends no attachments on ${channel.kind} channels yet; send the link as text.`
+        : `A ${channel.kind} message carries at most ${maxAttachments} attachment; send the others as separate messages.`,
+      { maxAttachments },
+    );
+  }
+  if (attachments.length > 0 && text !== '') {
+    throw badInput('A message with an attachment carries no separate text; put the text in the caption or send it as its own message.');
+  }
+}
 
 /**
- * Sends an agent's reply: stores it as pending and commits, calls the provider, then records the
- * outcome. A provider failure is stored on the message (status FAILED with Meta's code and
- * message) and returned, never thrown, so the agent sees it on the message itself.
+ * Sends an agent's reply: text, or an attachment the provider fetches by URL. Where the channel
+ * has a reply window (WhatsApp), a closed window rejects the message before anything is stored.
  */
 export function createSendMessageService(deps: ServiceDependencies, channelSecrets: ChannelSecretsService) {
-  return async function sendMessage(viewer: Viewer, conversationId: string, rawText: string): Promise<MessageRow> {
+  const deliver = createOutboundDelivery(deps);
+
+  return async function sendMessage(viewer: Viewer, request: SendMessageRequest): Promise<MessageRow> {
     const agent = requireAgent(viewer);
-    const text = rawText.trim();
-    if (text.length === 0) throw badInput('The message text is empty.');
+    const text = (request.text ?? '').trim();
+    const attachments = (request.attachments ?? []).map(checkAttachment);
+    if (text === '' && attachments.length === 0) throw badInput('The message is empty; send text or an attachment.');
     if (text.includes('\u0000')) throw badInput('The message text contains a NUL character, which no channel can deliver.');
 
     const prepared = await deps.db.withTenant(agent.tenantId, async (tx) => {
-      const conversation = await findConversation(tx, conversationId);
-      if (!conversation) throw notFound('Conversation', conversationId);
-      const channel = await findChannel(tx, conversation.channelId);
-      if (!channel) throw notFound('Channel', conversation.channelId);
+      const target = await loadReplyTarget(tx, request.conversationId);
+      const { conversation, channel } = target;
+      checkFitsChannel(channel, text, attachments);
+      assertReplyWindowOpen(channel.kind, conversation.lastInboundAt);
 
-      const maxLength = MAX_TEXT_LENGTH[channel.kind];
-      if (text.length > maxLength) {
-        throw badInput(`The message is ${text.length} characters; ${channel.kind} allows at most ${maxLength}.`, {
-          length: text.length,
-          maxLength,
-        });
-      }
-
-      const [identity] = await tx
-        .select({ externalId: contactIdentities.externalId })
-        .from(contactIdentities)
-        .where(and(eq(contactIdentities.contactId, conversation.contactId), eq(contactIdentities.channelId, channel.id)));
-      if (!identity) throw notFound('Contact identity on channel', channel.id);
       const commentToAnswer =
         conversation.kind === 'comment_thread' ? await findLatestInboundMessage(tx, conversation.id) : undefined;
-
-      const message = await insertMessageOnce(tx, {
-        tenantId: agent.tenantId,
-        conversationId: conversation.id,
-        channelId: channel.id,
-        direction: 'outbound',
-        authorKind: 'agent',
-        authorAgentId: agent.agentId,
-        text,
-        status: 'pending',
+      const attachment = attachments[0];
+      const message = await storeAgentMessage(tx, agent, target, {
+        text: attachment ? (attachment.caption ?? null) : text,
+        attachments: attachments.map((item) => ({ type: STORED_ATTACHMENT_TYPE[item.type], url: item.url })),
+        metadata: {},
       });
-      if (!message) throw new Error('insert of an outbound message returned no row');
-      await recordActivity(tx, conversation.id, message.createdAt, message.id);
-      // Replying implies the agent has read the conversation so far.
-      await updateConversation(tx, conversation.id, { agentLastReadAt: message.createdAt });
-      await appendConversationEvents(tx, [
-        {
-          tenantId: agent.tenantId,
-          conversationId: conversation.id,
-          kind: 'message_sent',
-          actorAgentId: agent.agentId,
-          messageId: message.id,
-          data: { authorKind: 'agent', status: 'pending' },
-        },
-      ]);
 
       const repliedComment = commentToAnswer
         ? String((commentToAnswer.metadata as { parentCommentId?: unknown }).parentCommentId ?? commentToAnswer.providerMessageId)
@@ -90,73 +117,18 @@ export function createSendMessageService(deps: ServiceDependencies, channelSecre
         purpose: 'send_message',
       });
       const outbound: OutboundMessage = {
-        channel: { kind: channel.kind, externalId: channel.externalId, accessToken: secrets.accessToken },
-        recipientExternalId: identity.externalId,
+        channel: outboundChannelOf(channel, secrets.accessToken),
+        recipientExternalId: target.recipientExternalId,
         text,
         parleyMessageId: message.id,
+        ...(attachments.length > 0 ? { attachments } : {}),
         ...(repliedComment ? { replyToProviderMessageId: repliedComment } : {}),
       };
       return { message, outbound };
     });
 
-    await publishAll(
-      deps.bus,
-      [
-        messagePublication(agent.tenantId, 'added', prepared.message),
-        conversationPublication(agent.tenantId, conversationId),
-      ],
-      deps.log,
-    );
-
-    const result = await deps.sender.send(prepared.outbound);
-    if (!result.ok) {
-      deps.log.warn(
-        { tenantId: agent.tenantId, messageId: prepared.message.id, channelKind: prepared.outbound.channel.kind, errorCode: result.errorCode },
-        'provider rejected an outbound message',
-      );
-    }
-    const final = await recordSendResult(agent.tenantId, prepared.message.id, result);
-    await publishAll(deps.bus, [messagePublication(agent.tenantId, 'updated', final)], deps.log);
-    return final;
+    return deliver(agent.tenantId, prepared.message, prepared.outbound);
   };
-
-  async function recordSendResult(tenantId: string, messageId: string, result: SendResult): Promise<MessageRow> {
-    return deps.db.withTenant(tenantId, async (tx) => {
-      const current = await findMessage(tx, messageId);
-      if (!current) throw notFound('Message', messageId);
-      // The provider's echo already recorded the id and maybe a later status: the message went
-      // out, even if this call then failed or timed out.
-      if (current.providerMessageId) return current;
-
-      let updated: MessageRow | undefined;
-      if (result.ok) {
-        await deleteStrayCopy(tx, current.channelId, result.providerMessageId, current.id);
-        updated = await updateMessage(tx, messageId, {
-          status: current.status === 'pending' ? 'sent' : current.status,
-          providerMessageId: result.providerMessageId,
-          providerTimestamp: result.sentAt,
-        });
-      } else {
-        updated = await updateMessage(tx, messageId, {
-          status: 'failed',
-          errorCode: result.errorCode,
-          errorMessage: result.errorMessage,
-          metadata: { ...(current.metadata as object), ...(result.errorSubcode !== undefined ? { errorSubcode: result.errorSubcode } : {}) },
-        });
-      }
-      if (!updated) throw notFound('Message', messageId);
-      await appendConversationEvents(tx, [
-        {
-          tenantId,
-          conversationId: updated.conversationId,
-          kind: 'message_status_changed',
-          messageId,
-          data: { status: updated.status, ...(result.ok ? {} : { errorCode: result.errorCode }) },
-        },
-      ]);
-      return updated;
-    });
-  }
 }
 
 export type SendMessageService = ReturnType<typeof createSendMessageService>;

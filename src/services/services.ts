@@ -8,7 +8,9 @@ import { createDirectoryService } from './directory.service.js';
 import { createOperatorTenantsService } from './operator-tenants.service.js';
 import { createPrivacyPolicyService } from './privacy-policy.service.js';
 import { createSendMessageService } from './send-message.service.js';
+import { createSendTemplateService } from './send-template.service.js';
 import { createTenantAdminService } from './tenant-admin.service.js';
+import { createWhatsAppTemplatesService } from './whatsapp-templates.service.js';
 
 export function createServices(deps: ServiceDependencies) {
   const tenantAdmin = createTenantAdminService(deps);
@@ -18,11 +20,13 @@ export function createServices(deps: ServiceDependencies) {
     agentRoles: createAgentRoleService(deps),
     auditLog: createAuditLogService(deps),
     channelSecrets,
-    conversations: createConversationsService(deps),
+    conversations: createConversationsService(deps, channelSecrets),
     directory: createDirectoryService(deps),
     operatorTenants: createOperatorTenantsService(deps, tenantAdmin),
     privacyPolicies: createPrivacyPolicyService(deps),
     sendMessage: createSendMessageService(deps, channelSecrets),
+    sendTemplate: createSendTemplateService(deps, channelSecrets),
+    listWhatsAppTemplates: createWhatsAppTemplatesService(deps, channelSecrets),
     tenantAdmin,
   };
 }

@@ -25,9 +25,24 @@ export interface CreateTenantInput {
 export interface CreateChannelInput {
   tenantSlug: string;
   kind: ChannelKind;
+  /** The page id, or for WhatsApp the phone number id. */
   externalId: string;
   accessToken: string | null;
   name?: string;
+  /** WhatsApp only: the business account that owns the phone number and its templates. */
+  businessAccountId?: string;
+}
+
+const metaNumericId = (what: string) => z.string().regex(/^\d{1,30}$/, `must be the numeric ${what}, as Meta shows it`);
+
+/** Checks the channel's ids and builds its settings; WhatsApp needs its business account id. */
+function checkChannelIds(input: CreateChannelInput): { externalId: string; settings: Record<string, unknown> } {
+  if (input.kind === 'whatsapp') {
+    const externalId = check(metaNumericId('phone number id'), input.externalId, 'phone number id');
+    const businessAccountId = check(metaNumericId('WhatsApp Business account id'), input.businessAccountId ?? '', 'business account id');
+    return { externalId, settings: { businessAccountId } };
+  }
+  return { externalId: check(metaNumericId('id of the page'), input.externalId, 'page id'), settings: {} };
 }
 
 /** The actor of an action, as the audit log records it; the command line is the system. */
@@ -83,7 +98,7 @@ export function createTenantAdminService({ db, keyring }: { db: Database; keyrin
     },
 
     async createChannel(input: CreateChannelInput, actor: AuditActor = SYSTEM_ACTOR): Promise<ChannelRow> {
-      const externalId = check(z.string().regex(/^\d{1,30}$/, 'must be the numeric id Meta shows for the page'), input.externalId, 'page id');
+      const { externalId, settings } = checkChannelIds(input);
       const tenant = await db.withSystem((tx) => findTenantBySlug(tx, input.tenantSlug));
       if (!tenant) throw notFound('Tenant', input.tenantSlug);
       try {
@@ -93,6 +108,7 @@ export function createTenantAdminService({ db, keyring }: { db: Database; keyrin
             kind: input.kind,
             externalId,
             accessToken: input.accessToken,
+            settings,
             name: input.name ?? `${input.kind} ${externalId}`,
           });
           await insertAuditEntry(tx, {

@@ -348,3 +348,151 @@ describe('reset', () => {
     expect(fake.requests).toHaveLength(1);
   });
 });
+
+describe('WhatsApp messages route', () => {
+  const PHONE_NUMBER_ID = '200000000000001';
+  const WA_ID = '15550100001';
+
+  function postWhatsApp(body: unknown): Promise<GraphResponse> {
+    return fetch(`${fake.url}/${PHONE_NUMBER_ID}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
+  }
+
+  const text = { messaging_product: 'whatsapp', recipient_type: 'individual', to: WA_ID, type: 'text', text: { body: 'Hello' } };
+
+  it('returns contacts and a wamid for a text', async () => {
+    const response = await postWhatsApp(text);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: WA_ID, wa_id: WA_ID }],
+      messages: [{ id: expect.stringMatching(/^wamid\.[\w+/=]+$/) }],
+    });
+  });
+
+  it('returns a queued id once', async () => {
+    fake.queueMessageId('wamid.TEST-QUEUED');
+
+    const first = await postWhatsApp(text);
+    const second = await postWhatsApp(text);
+
+    expect(first.body.messages).toEqual([{ id: 'wamid.TEST-QUEUED' }]);
+    expect(second.body.messages).not.toEqual([{ id: 'wamid.TEST-QUEUED' }]);
+  });
+
+  it('marks a template accepted', async () => {
+    const response = await postWhatsApp({ ...text, type: 'template', text: undefined, template: { name: 'hello_world', language: { code: 'en_US' } } });
+
+    expect(response.status).toBe(200);
+    expect((response.body.messages as { message_status: string }[])[0]?.message_status).toBe('accepted');
+  });
+
+  it('accepts media by link', async () => {
+    const response = await postWhatsApp({ ...text, type: 'image', text: undefined, image: { link: 'https://cdn.example.test/a.png' } });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('answers a read receipt with success', async () => {
+    const response = await postWhatsApp({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.TEST-IN-1' });
+
+    expect(response).toEqual({ status: 200, body: { success: true } });
+  });
+
+  const invalidBodies = [
+    { name: 'a missing to', body: { ...text, to: undefined }, details: 'Param to is required' },
+    { name: 'an empty text body', body: { ...text, text: { body: '' } }, details: "Param text['body'] is required" },
+    {
+      name: 'media with link and id',
+      body: { ...text, type: 'image', image: { link: 'https://cdn.example.test/a.png', id: '1' } },
+      details: 'Param image must have exactly one of id or link',
+    },
+    { name: 'a template without language', body: { ...text, type: 'template', template: { name: 'hello_world' } }, details: "Param template['language']['code'] is required" },
+    { name: 'another product', body: { ...text, messaging_product: 'sms' }, details: "Param messaging_product must be 'whatsapp'" },
+  ];
+
+  it.each(invalidBodies)('rejects $name with code 100 and details', async ({ body, details }) => {
+    const response = await postWhatsApp(body);
+
+    expect(response.status).toBe(400);
+    expect(readError(response)).toMatchObject({ code: 100, type: 'OAuthException', message: '(#100) Invalid parameter' });
+    expect(response.body.error).toMatchObject({ error_data: { messaging_product: 'whatsapp', details } });
+  });
+
+  it('serves a queued error with error_data', async () => {
+    fake.failNext({ status: 400, code: 131047, message: '(#131047) Re-engagement message', details: 'More than 24 hours have passed.' });
+
+    const response = await postWhatsApp(text);
+
+    expect(response.status).toBe(400);
+    expect(response.body.error).toEqual({
+      message: '(#131047) Re-engagement message',
+      type: 'OAuthException',
+      code: 131047,
+      error_data: { messaging_product: 'whatsapp', details: 'More than 24 hours have passed.' },
+      fbtrace_id: expect.stringMatching(/^[\w-]+$/),
+    });
+  });
+
+  it('holds the answer for delayNext', async () => {
+    fake.delayNext(300);
+    const started = Date.now();
+
+    await postWhatsApp(text);
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe('message_templates route', () => {
+  const ACCOUNT_ID = '300000000000001';
+  const templates = ['first', 'second', 'third'].map((name) => ({
+    name,
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [{ type: 'BODY', text: name }],
+  }));
+
+  async function getTemplates(query: string): Promise<GraphResponse> {
+    const response = await fetch(`${fake.url}/${ACCOUNT_ID}/message_templates?${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('pages with cursors and a next URL', async () => {
+    fake.setMessageTemplates(ACCOUNT_ID, templates);
+
+    const first = await getTemplates('limit=2&fields=name,status');
+    const paging = first.body.paging as { cursors: { after: string }; next: string };
+    const second = await getTemplates(`limit=2&fields=name,status&after=${paging.cursors.after}`);
+
+    expect(first.body.data).toEqual([
+      { id: '9000000000', name: 'first', status: 'APPROVED' },
+      { id: '9000000001', name: 'second', status: 'APPROVED' },
+    ]);
+    expect(new URL(paging.next).searchParams.get('after')).toBe(paging.cursors.after);
+    expect(second.body.data).toEqual([{ id: '9000000002', name: 'third', status: 'APPROVED' }]);
+    expect((second.body.paging as { next?: string }).next).toBeUndefined();
+  });
+
+  it('rejects an account without templates with code 100', async () => {
+    const response = await getTemplates('limit=2');
+
+    expect(response.status).toBe(400);
+    expect(readError(response).code).toBe(100);
+    expect(readError(response).error_subcode).toBe(33);
+  });
+
+  it('rejects a POST', async () => {
+    fake.setMessageTemplates(ACCOUNT_ID, templates);
+
+    const response = await postJson(`/${ACCOUNT_ID}/message_templates`, { name: 'new' });
+
+    expect(response.status).toBe(400);
+    expect(readError(response).message).toMatch(/^Unsupported post request/);
+  });
+});

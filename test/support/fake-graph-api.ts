@@ -1,6 +1,20 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  buildErrorReply,
+  buildParameterError,
+  isNonEmptyString,
+  isObject,
+  readId,
+  type GraphApiError,
+  type GraphReply,
+  type JsonObject,
+} from './graph-api-replies.js';
+import { replyToTemplateListRequest, replyToWhatsAppRequest, type FakeMessageTemplate } from './fake-whatsapp-routes.js';
+
+export type { GraphApiError } from './graph-api-replies.js';
+export type { FakeMessageTemplate } from './fake-whatsapp-routes.js';
 
 export interface RecordedGraphRequest {
   method: string;
@@ -11,12 +25,6 @@ export interface RecordedGraphRequest {
   body: unknown;
 }
 
-/**
- * A Graph error to serve. `status` is the HTTP status, `type` defaults to OAuthException
- * and `subcode` is sent as error_subcode.
- */
-export interface GraphApiError { status: number; code: number; message: string; type?: string; subcode?: number }
-
 export interface FakeGraphApi {
   /** Base URL including the version segment, without a trailing slash. */
   url: string;
@@ -25,39 +33,29 @@ export interface FakeGraphApi {
   /** Adds a token the fake accepts. Requests with any other token, or none, get code 190. */
   allowToken(token: string): void;
   /**
-   * Queues an error for the next POST to a known route, served before the token and parameter checks.
+   * Queues an error for the next request to a known route, served before the token and parameter checks.
    * Queued errors are served first in, first out.
    */
   failNext(error: GraphApiError): void;
   /** Serves this profile for GET /{id} (Messenger's User Profile API); unknown ids get code 100. */
   setProfile(id: string, profile: JsonObject): void;
-  /** Clears recorded requests and queued errors but keeps the allowed tokens and profiles. */
+  /** Makes the next WhatsApp message send return this id instead of a random one. */
+  queueMessageId(id: string): void;
+  /** Delays the reply to the next request by this many milliseconds, like a slow Graph API. */
+  delayNext(milliseconds: number): void;
+  /** Sets the templates GET /{businessAccountId}/message_templates lists; other account ids get code 100. */
+  setMessageTemplates(businessAccountId: string, templates: FakeMessageTemplate[]): void;
+  /** Clears recorded requests and everything queued but keeps the allowed tokens, profiles and templates. */
   reset(): void;
   close(): Promise<void>;
 }
 
-type JsonObject = Record<string, unknown>;
-interface GraphReply { status: number; body: JsonObject }
-
 const API_VERSION = 'v21.0';
-const ROUTE_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/(messages|comments)\/?$/;
+const ROUTE_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/(messages|comments|message_templates)\/?$/;
 const OBJECT_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/?$/;
 const SENDER_ACTIONS = new Set(['typing_on', 'typing_off', 'mark_seen']);
 // Graph rejects longer Messenger text with code 100, using the message built in replyToSendRequest.
 const MAX_TEXT_LENGTH = 2_000;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
-function readId(value: unknown): string | undefined {
-  if (typeof value === 'number') return String(value);
-  return isNonEmptyString(value) ? value : undefined;
-}
 
 /** Reads an object parameter: a JSON body carries it as an object, a form body as a JSON-encoded string. */
 function readObjectParameter(body: unknown, name: string): JsonObject | undefined {
@@ -69,17 +67,6 @@ function readObjectParameter(body: unknown, name: string): JsonObject | undefine
   } catch {
     return undefined;
   }
-}
-
-function buildErrorReply(error: GraphApiError): GraphReply {
-  const fields: JsonObject = { message: error.message, type: error.type ?? 'OAuthException', code: error.code };
-  if (error.subcode !== undefined) fields.error_subcode = error.subcode;
-  fields.fbtrace_id = randomBytes(18).toString('base64url');
-  return { status: error.status, body: { error: fields } };
-}
-
-function buildParameterError(message: string): GraphReply {
-  return buildErrorReply({ status: 400, code: 100, message: `(#100) ${message}` });
 }
 
 function buildUnsupportedRequestError(method: string, path: string): GraphReply {
@@ -127,7 +114,9 @@ function flattenHeaders(request: IncomingMessage): Record<string, string | undef
   return headers;
 }
 
-function replyToSendRequest(body: unknown): GraphReply {
+function replyToSendRequest(body: unknown, whatsAppMessageId: () => string | undefined): GraphReply {
+  // The Cloud API shares the edge with the Send API; its requests name their product.
+  if (isObject(body) && body.messaging_product !== undefined) return replyToWhatsAppRequest(body, whatsAppMessageId);
   const recipient = readObjectParameter(body, 'recipient');
   if (recipient === undefined) return buildParameterError('The parameter recipient is required');
   const recipientId = readId(recipient.id);
@@ -174,6 +163,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const queuedErrors: GraphApiError[] = [];
   const allowedTokens = new Set<string>();
   const profiles = new Map<string, JsonObject>();
+  const templatesByAccount = new Map<string, FakeMessageTemplate[]>();
+  const queuedMessageIds: string[] = [];
+  const queuedDelays: number[] = [];
+  let port = 0;
   // Starts at a random 10-digit number so ids from separate fakes in one test run rarely collide.
   let nextCommentNumber = randomInt(1_000_000_000, 9_000_000_000);
 
@@ -185,6 +178,8 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     requests.push({ method, path: url.pathname, query, headers: flattenHeaders(request), body });
 
     const reply = chooseReply(request, method, url.pathname, query, body);
+    const delay = queuedDelays.shift();
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
     response.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8' });
     response.end(JSON.stringify(reply.body));
   }
@@ -205,8 +200,9 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     }
 
     const route = ROUTE_PATTERN.exec(path);
-    if (route === null || method !== 'POST') return buildUnsupportedRequestError(method, path);
-    const [, objectId = '', edge] = route;
+    const [, objectId = '', edge] = route ?? [];
+    const expectedMethod = edge === 'message_templates' ? 'GET' : 'POST';
+    if (route === null || method !== expectedMethod) return buildUnsupportedRequestError(method, path);
 
     const queuedError = queuedErrors.shift();
     if (queuedError !== undefined) return buildErrorReply(queuedError);
@@ -216,7 +212,12 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const token = readToken(request, query, body);
     if (token === undefined || !allowedTokens.has(token)) return buildInvalidTokenError();
 
-    if (edge === 'messages') return replyToSendRequest(body);
+    if (edge === 'messages') return replyToSendRequest(body, () => queuedMessageIds.shift());
+    if (edge === 'message_templates') {
+      const templates = templatesByAccount.get(objectId);
+      if (!templates) return buildUnsupportedRequestError(method, path);
+      return replyToTemplateListRequest(templates, query, `http://127.0.0.1:${port}${path}`);
+    }
     return replyToCommentRequest(objectId, body, nextCommentNumber++);
   }
 
@@ -226,7 +227,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${port}/${API_VERSION}`,
@@ -234,9 +235,14 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     allowToken: (token) => void allowedTokens.add(token),
     failNext: (error) => void queuedErrors.push(error),
     setProfile: (id, profile) => void profiles.set(id, profile),
+    queueMessageId: (id) => void queuedMessageIds.push(id),
+    delayNext: (milliseconds) => void queuedDelays.push(milliseconds),
+    setMessageTemplates: (businessAccountId, templates) => void templatesByAccount.set(businessAccountId, templates),
     reset: () => {
       requests.length = 0;
       queuedErrors.length = 0;
+      queuedMessageIds.length = 0;
+      queuedDelays.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

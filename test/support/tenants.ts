@@ -12,6 +12,11 @@ export const VISITOR_ID = '9000000000000001';
 export const PAGE_TOKEN = 'page-token-for-tests';
 export const PASSWORD = 'correct-horse-battery';
 
+// The WhatsApp test channel, as in test/fixtures/meta/whatsapp-*.json.
+export const WHATSAPP_PHONE_NUMBER_ID = '200000000000001';
+export const WHATSAPP_BUSINESS_ACCOUNT_ID = '300000000000001';
+export const WHATSAPP_CUSTOMER_ID = '15550100001';
+
 export interface TestTenant {
   slug: string;
   tenantId: string;
@@ -23,7 +28,7 @@ export interface TestTenant {
 export async function createTenantWithChannels(
   server: TestServer,
   slug: string,
-  channels: { kind: ChannelKind; externalId: string; accessToken?: string }[] = [],
+  channels: { kind: ChannelKind; externalId: string; accessToken?: string; businessAccountId?: string }[] = [],
 ): Promise<TestTenant> {
   const { tenant, admin } = await server.app.services.tenantAdmin.createTenant({
     slug,
@@ -38,6 +43,7 @@ export async function createTenantWithChannels(
       kind: channel.kind,
       externalId: channel.externalId,
       accessToken: channel.accessToken ?? PAGE_TOKEN,
+      ...(channel.businessAccountId ? { businessAccountId: channel.businessAccountId } : {}),
     });
   }
   const adminToken = await login(server, slug, `admin@${slug}.test`);

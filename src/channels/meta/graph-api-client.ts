@@ -18,6 +18,8 @@ const metaErrorSchema = z.object({
     type: z.string().optional(),
     code: z.number(),
     error_subcode: z.number().optional(),
+    // The WhatsApp Cloud API explains the cause here; other Graph API errors leave it out.
+    error_data: z.object({ details: z.string().optional() }).loose().optional(),
   }),
 });
 
@@ -27,26 +29,42 @@ export interface GraphApiClientOptions {
   timeoutMs: number;
 }
 
+export interface GraphApiRequest {
+  method: 'GET' | 'POST';
+  /** The path after the version, such as "<page id>/messages". */
+  edgePath: string;
+  accessToken: string;
+  /**
+   * How the token travels: as the access_token query parameter (Messenger and Page examples in
+   * Meta's docs) or as "Authorization: Bearer" (WhatsApp Cloud API docs).
+   */
+  tokenIn: 'query' | 'header';
+  query?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
 /**
- * Posts to a Graph API edge with a page access token and validates the answer. Never throws for
- * provider or network failures: they come back as GraphApiFailure for the caller to record.
+ * Calls a Graph API edge and validates the answer. Never throws for provider or network failures:
+ * they come back as GraphApiFailure for the caller to record.
  */
-export async function postToGraphApi<T>(
+export async function callGraphApi<T>(
   options: GraphApiClientOptions,
-  edgePath: string,
-  accessToken: string,
-  body: Record<string, unknown>,
+  request: GraphApiRequest,
   responseSchema: z.ZodType<T>,
 ): Promise<GraphApiResult<T>> {
-  const url = new URL(`${options.baseUrl}/${edgePath}`);
-  url.searchParams.set('access_token', accessToken);
+  const url = new URL(`${options.baseUrl}/${request.edgePath}`);
+  for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+  const headers: Record<string, string> = {};
+  if (request.tokenIn === 'query') url.searchParams.set('access_token', request.accessToken);
+  else headers.authorization = `Bearer ${request.accessToken}`;
+  if (request.body) headers['content-type'] = 'application/json';
 
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      method: request.method,
+      headers,
+      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
@@ -61,25 +79,7 @@ export async function postToGraphApi<T>(
   }
 
   const json: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const metaError = metaErrorSchema.safeParse(json);
-    if (metaError.success) {
-      const { code, message, error_subcode: subcode } = metaError.data.error;
-      return {
-        ok: false,
-        errorCode: String(code),
-        errorMessage: message,
-        httpStatus: response.status,
-        ...(subcode !== undefined ? { errorSubcode: subcode } : {}),
-      };
-    }
-    return {
-      ok: false,
-      errorCode: 'INVALID_RESPONSE',
-      errorMessage: `Graph API answered HTTP ${response.status} without an error object`,
-      httpStatus: response.status,
-    };
-  }
+  if (!response.ok) return toFailure(json, response.status);
 
   const parsed = responseSchema.safeParse(json);
   if (!parsed.success) {
@@ -91,4 +91,35 @@ export async function postToGraphApi<T>(
     };
   }
   return { ok: true, body: parsed.data };
+}
+
+function toFailure(json: unknown, httpStatus: number): GraphApiFailure {
+  const metaError = metaErrorSchema.safeParse(json);
+  if (!metaError.success) {
+    return {
+      ok: false,
+      errorCode: 'INVALID_RESPONSE',
+      errorMessage: `Graph API answered HTTP ${httpStatus} without an error object`,
+      httpStatus,
+    };
+  }
+  const { code, message, error_subcode: subcode, error_data: data } = metaError.data.error;
+  return {
+    ok: false,
+    errorCode: String(code),
+    errorMessage: data?.details ? `${message}: ${data.details}` : message,
+    httpStatus,
+    ...(subcode !== undefined ? { errorSubcode: subcode } : {}),
+  };
+}
+
+/** Posts to a Graph API edge with the token as a query parameter, as the Messenger sender does. */
+export function postToGraphApi<T>(
+  options: GraphApiClientOptions,
+  edgePath: string,
+  accessToken: string,
+  body: Record<string, unknown>,
+  responseSchema: z.ZodType<T>,
+): Promise<GraphApiResult<T>> {
+  return callGraphApi(options, { method: 'POST', edgePath, accessToken, tokenIn: 'query', body }, responseSchema);
 }

@@ -2,6 +2,7 @@ import type { ParsedWebhook } from '../normalized-event.js';
 import { metaEnvelopeSchema } from './common.js';
 import { parseMessengerEntry } from './messenger.js';
 import { parsePageFeedEntry } from './page-feed.js';
+import { parseWhatsAppEntry } from '../whatsapp/whatsapp-webhook.js';
 
 export class InvalidWebhookError extends Error {
   override name = 'InvalidWebhookError';
@@ -10,6 +11,8 @@ export class InvalidWebhookError extends Error {
 /** Entry parsers by the webhook's `object`; each returns the events of one entry. */
 const entryParsers: Record<string, (entry: Record<string, unknown>, entryId: string) => ParsedWebhook[]> = {
   page: (entry, pageId) => [parseMessengerEntry(entry, pageId), parsePageFeedEntry(entry, pageId)],
+  // The entry id is the business account; each change names its phone number, which is the channel.
+  whatsapp_business_account: (entry) => [parseWhatsAppEntry(entry)],
 };
 
 /**

@@ -42,11 +42,41 @@ export async function updateMessage(
   return row;
 }
 
-// Receipts only move a message forward: pending → sent → delivered → read.
-const STATUSES_BEFORE = {
-  delivered: ['pending', 'sent'] as const,
-  read: ['pending', 'sent', 'delivered'] as const,
+export type MessageStatus = MessageRow['status'];
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+/**
+ * The statuses an outbound message may move to each status from, so that statuses only move
+ * forward: pending → sent → delivered → read. failed ends a message that was pending or sent; only
+ * delivered or read may follow it, because both prove that the message reached the contact (Meta
+ * sends read only for a delivered message). A failure after delivery changes nothing.
+ */
+export const STATUSES_BEFORE: Record<DeliveryStatus, MessageStatus[]> = {
+  sent: ['pending'],
+  delivered: ['pending', 'sent', 'failed'],
+  read: ['pending', 'sent', 'delivered', 'failed'],
+  failed: ['pending', 'sent'],
 };
+
+/**
+ * Sets an outbound message's status when STATUSES_BEFORE allows the move, with the provider's
+ * error for failed and no error otherwise. Returns undefined when the status stayed as it was.
+ */
+export async function updateDeliveryStatus(
+  tx: Tx,
+  messageId: string,
+  status: DeliveryStatus,
+  error: { code: string; message: string } | null,
+): Promise<MessageRow | undefined> {
+  const [row] = await tx
+    .update(messages)
+    .set({ status, errorCode: error?.code ?? null, errorMessage: error?.message ?? null })
+    .where(
+      and(eq(messages.id, messageId), eq(messages.direction, 'outbound'), inArray(messages.status, STATUSES_BEFORE[status])),
+    )
+    .returning();
+  return row;
+}
 
 /**
  * Applies a delivery or read receipt to outbound messages of one conversation: those named by id,
@@ -66,16 +96,43 @@ export function applyReceipt(
 
   return tx
     .update(messages)
-    .set({ status })
+    .set({ status, errorCode: null, errorMessage: null })
     .where(
       and(
         eq(messages.conversationId, conversationId),
         eq(messages.direction, 'outbound'),
-        inArray(messages.status, [...STATUSES_BEFORE[status]]),
+        inArray(messages.status, STATUSES_BEFORE[status]),
         or(...covered),
       ),
     )
     .returning();
+}
+
+/** Returns which of the given provider ids the channel has stored. */
+export async function findStoredProviderIds(tx: Tx, channelId: string, providerMessageIds: string[]): Promise<Set<string>> {
+  if (providerMessageIds.length === 0) return new Set();
+  const rows = await tx
+    .select({ providerMessageId: messages.providerMessageId })
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), inArray(messages.providerMessageId, providerMessageIds)));
+  return new Set(rows.map((row) => row.providerMessageId ?? ''));
+}
+
+/**
+ * Marks an outbound message FAILED unless the provider's id was recorded meanwhile (by an echo or
+ * a status naming it), which proves the message went out. Returns undefined in that case.
+ */
+export async function markSendFailed(
+  tx: Tx,
+  messageId: string,
+  values: { errorCode: string; errorMessage: string; metadata: Record<string, unknown> },
+): Promise<MessageRow | undefined> {
+  const [row] = await tx
+    .update(messages)
+    .set({ status: 'failed', ...values })
+    .where(and(eq(messages.id, messageId), isNull(messages.providerMessageId)))
+    .returning();
+  return row;
 }
 
 export interface MessagePageRequest {
