@@ -1,3 +1,5 @@
+import { parseInstagramCommentsEntry } from '../instagram/comments.js';
+import { parseInstagramMessagingEntry } from '../instagram/messaging.js';
 import type { ParsedWebhook } from '../normalized-event.js';
 import { metaEnvelopeSchema } from './common.js';
 import { parseMessengerEntry } from './messenger.js';
@@ -10,6 +12,11 @@ export class InvalidWebhookError extends Error {
 /** Entry parsers by the webhook's `object`; each returns the events of one entry. */
 const entryParsers: Record<string, (entry: Record<string, unknown>, entryId: string) => ParsedWebhook[]> = {
   page: (entry, pageId) => [parseMessengerEntry(entry, pageId), parsePageFeedEntry(entry, pageId)],
+  // entry.id is the Instagram professional account id; "0" marks a test event from the App Dashboard.
+  instagram: (entry, accountId) => [
+    parseInstagramMessagingEntry(entry, accountId),
+    parseInstagramCommentsEntry(entry, accountId),
+  ],
 };
 
 /**
