@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createInstagramSender } from '../channels/instagram/instagram-sender.js';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
@@ -26,7 +27,7 @@ export interface App {
 }
 
 export interface AppOptions {
-  /** Replaces the Meta sender, for tests that need a sender other than the Graph API. */
+  /** Replaces the Meta and Instagram senders, for tests that need a sender other than the Graph API. */
   sender?: ChannelSender;
   /** Skips migrations when the database is known to be migrated already. */
   skipMigrations?: boolean;
@@ -41,7 +42,9 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
 
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
-  const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
+  const sender =
+    options.sender ??
+    createChannelSender({ messenger: metaSender, facebook_page: metaSender, instagram: createInstagramSender(graphApi) });
   const services = createServices({ config, db, bus: eventBus, log, sender });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
