@@ -26,7 +26,7 @@ export type AttachmentType =
   | 'fallback'
   | 'sticker'
   | 'template'
-  /** A post, reel or link shared into an Instagram conversation; `url` points at it. */
+  /** A post, reel or link shared into an Instagram conversation, which `url` points at. */
   | 'share'
   /**
    * The visitor mentioned the account in an Instagram story. Meta forbids storing the story's
@@ -120,7 +120,7 @@ export interface ReceiptEvent {
   /** Every outbound message sent at or before this instant is covered. */
   watermark: Date | null;
   /**
-   * The newest message the contact has seen (Instagram names one instead of a watermark): it and
+   * The newest message the contact has seen, which Instagram names in place of a watermark. It and
    * every outbound message sent before it are covered.
    */
   upToProviderMessageId?: string;

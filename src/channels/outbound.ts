@@ -65,8 +65,8 @@ export const MAX_TEXT_LENGTH: Record<ChannelKind, number> = {
 export type CommentCapability = CommentAction['type'] | 'private_reply';
 
 /**
- * What agents can do with a visitor's comment on each channel kind, as Meta's APIs allow:
- * Instagram's API has no way to like a comment.
+ * The comment actions each channel kind supports through Meta's APIs. Instagram's API has no
+ * edge for liking a comment.
  */
 export const COMMENT_CAPABILITIES: Record<ChannelKind, ReadonlySet<CommentCapability>> = {
   messenger: new Set(),

@@ -6,6 +6,7 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   ProviderError = 'PROVIDER_ERROR',
+  PrivateReplyAlreadySent = 'PRIVATE_REPLY_ALREADY_SENT',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */
@@ -30,3 +31,14 @@ export const notFound = (what: string, id: string) =>
 
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BadUserInput, message, details);
+
+/** Meta rejected an action; `details` carry Meta's code so the agent can look it up. */
+export const providerError = (
+  action: string,
+  failure: { errorCode: string; errorMessage: string; errorSubcode?: number },
+) =>
+  new AppError(ErrorCode.ProviderError, `Meta rejected ${action}: ${failure.errorMessage} (code ${failure.errorCode}).`, {
+    providerCode: failure.errorCode,
+    providerMessage: failure.errorMessage,
+    ...(failure.errorSubcode !== undefined ? { providerSubcode: failure.errorSubcode } : {}),
+  });

@@ -191,8 +191,8 @@ async function resolveConversation(
   const { contactId } = await findOrCreateContact(tx, channel.tenantId, channel.id, event.contact);
 
   if (thread.kind === 'comment_thread' && thread.parentCommentId) {
-    // A reply under a stored comment joins that comment's conversation, whoever writes it; a
-    // reply under a comment Parley never saw falls back to the author's own thread on the post.
+    // A reply under a stored comment joins that comment's conversation, whoever writes it. A
+    // reply under a comment Parley never stored falls back to the author's own thread on the post.
     const parent = await findMessageByProviderId(tx, channel.id, thread.parentCommentId);
     const conversation = parent ? await findConversation(tx, parent.conversationId) : undefined;
     if (conversation) {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
+import { CommentResolver } from '../resolvers/comment.resolver.js';
 import { ConversationResolver } from '../resolvers/conversation.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
 import { MessageResolver } from '../resolvers/message.resolver.js';
@@ -12,6 +13,7 @@ export const resolvers = [
   DirectoryResolver,
   ConversationResolver,
   MessageResolver,
+  CommentResolver,
   SubscriptionResolver,
 ] as const;
 

@@ -1,22 +1,15 @@
 import type { Viewer } from '../auth/viewer.js';
-import { MAX_TEXT_LENGTH, type OutboundMessage, type SendResult } from '../channels/outbound.js';
+import { MAX_TEXT_LENGTH, type OutboundMessage } from '../channels/outbound.js';
 import { findChannel } from '../db/queries/channels.js';
+import { findContactExternalId } from '../db/queries/contacts.js';
 import { appendConversationEvents } from '../db/queries/conversation-events.js';
 import { findConversation, recordActivity, updateConversation } from '../db/queries/conversations.js';
-import {
-  deleteStrayCopy,
-  findLatestInboundMessage,
-  findMessage,
-  insertMessageOnce,
-  updateMessage,
-  type MessageRow,
-} from '../db/queries/messages.js';
-import { contactIdentities } from '../db/schema.js';
+import { findLatestInboundMessage, insertMessageOnce, type MessageRow } from '../db/queries/messages.js';
 import { badInput, notFound } from '../errors/app-error.js';
 import { conversationPublication, messagePublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
-import { and, eq } from 'drizzle-orm';
 import { requireAgent } from './authorization.js';
+import { deliverMessage } from './deliver-message.js';
 import type { ServiceDependencies } from './dependencies.js';
 
 /**
@@ -44,11 +37,8 @@ export function createSendMessageService(deps: ServiceDependencies) {
         });
       }
 
-      const [identity] = await tx
-        .select({ externalId: contactIdentities.externalId })
-        .from(contactIdentities)
-        .where(and(eq(contactIdentities.contactId, conversation.contactId), eq(contactIdentities.channelId, channel.id)));
-      if (!identity) throw notFound('Contact identity on channel', channel.id);
+      const recipientExternalId = await findContactExternalId(tx, conversation.contactId, channel.id);
+      if (!recipientExternalId) throw notFound('Contact identity on channel', channel.id);
       const commentToAnswer =
         conversation.kind === 'comment_thread' ? await findLatestInboundMessage(tx, conversation.id) : undefined;
 
@@ -82,7 +72,7 @@ export function createSendMessageService(deps: ServiceDependencies) {
         : undefined;
       const outbound: OutboundMessage = {
         channel: { kind: channel.kind, externalId: channel.externalId, accessToken: channel.accessToken },
-        recipientExternalId: identity.externalId,
+        recipientExternalId,
         text,
         parleyMessageId: message.id,
         ...(repliedComment ? { replyToProviderMessageId: repliedComment } : {}),
@@ -99,55 +89,8 @@ export function createSendMessageService(deps: ServiceDependencies) {
       deps.log,
     );
 
-    const result = await deps.sender.send(prepared.outbound);
-    if (!result.ok) {
-      deps.log.warn(
-        { messageId: prepared.message.id, channelKind: prepared.outbound.channel.kind, errorCode: result.errorCode },
-        'provider rejected an outbound message',
-      );
-    }
-    const final = await recordSendResult(agent.tenantId, prepared.message.id, result);
-    await publishAll(deps.bus, [messagePublication(agent.tenantId, 'updated', final)], deps.log);
-    return final;
+    return deliverMessage(deps, agent.tenantId, prepared.message.id, prepared.outbound);
   };
-
-  async function recordSendResult(tenantId: string, messageId: string, result: SendResult): Promise<MessageRow> {
-    return deps.db.withTenant(tenantId, async (tx) => {
-      const current = await findMessage(tx, messageId);
-      if (!current) throw notFound('Message', messageId);
-      // The provider's echo already recorded the id and maybe a later status: the message went
-      // out, even if this call then failed or timed out.
-      if (current.providerMessageId) return current;
-
-      let updated: MessageRow | undefined;
-      if (result.ok) {
-        await deleteStrayCopy(tx, current.channelId, result.providerMessageId, current.id);
-        updated = await updateMessage(tx, messageId, {
-          status: current.status === 'pending' ? 'sent' : current.status,
-          providerMessageId: result.providerMessageId,
-          providerTimestamp: result.sentAt,
-        });
-      } else {
-        updated = await updateMessage(tx, messageId, {
-          status: 'failed',
-          errorCode: result.errorCode,
-          errorMessage: result.errorMessage,
-          metadata: { ...(current.metadata as object), ...(result.errorSubcode !== undefined ? { errorSubcode: result.errorSubcode } : {}) },
-        });
-      }
-      if (!updated) throw notFound('Message', messageId);
-      await appendConversationEvents(tx, [
-        {
-          tenantId,
-          conversationId: updated.conversationId,
-          kind: 'message_status_changed',
-          messageId,
-          data: { status: updated.status, ...(result.ok ? {} : { errorCode: result.errorCode }) },
-        },
-      ]);
-      return updated;
-    });
-  }
 }
 
 export type SendMessageService = ReturnType<typeof createSendMessageService>;

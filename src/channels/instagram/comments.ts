@@ -35,7 +35,7 @@ function parseComment(value: CommentValue, channel: ChannelRef, accountId: strin
   };
 
   if (value.from.id === accountId) {
-    // The account's own comment: an answer in a visitor's thread, or a remark on its own media
+    // The account's own comment: a reply in a visitor's thread, or a remark on its own media
     // that belongs to no conversation.
     if (!value.parent_id) return 'top-level comment by the account itself';
     return { ...base, direction: 'outbound', thread: { kind: 'reply_to_message', parentProviderMessageId: value.parent_id } };

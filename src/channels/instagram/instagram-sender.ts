@@ -14,8 +14,8 @@ import {
 // TODO(instagram): a Graph API base URL per channel kind, so both hosts can be served at once.
 
 /**
- * Sends Instagram direct messages and private replies through /{account-id}/messages, answers
- * comments through /{comment-id}/replies, and hides or unhides comments.
+ * Sends Instagram direct messages and private replies through /{account-id}/messages, replies
+ * to comments through /{comment-id}/replies, and hides or unhides comments.
  */
 export function createInstagramSender(options: GraphApiClientOptions): ChannelSender {
   return {

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { CommentActionResult, ProviderFailure, SendResult } from '../outbound.js';
 import type { GraphApiFailure, GraphApiResult } from './graph-api-client.js';
 
-/** Meta's answer to a Send API call. */
+/** Meta's response body for a Send API call. */
 export const sendApiResponseSchema = z.object({ recipient_id: z.string().optional(), message_id: z.string() });
 
-/** Meta's answer when a call creates a node, such as a comment. */
+/** Meta's response body when a call creates a node, such as a comment. */
 export const createdNodeSchema = z.object({ id: z.string() });
 
-/** Meta's answer to an update or a like: `{ "success": true }`. */
+/** Meta's response body for an update or a like: `{ "success": true }`. */
 export const successSchema = z.object({ success: z.boolean() });
 
 function toFailure(result: GraphApiFailure): ProviderFailure {

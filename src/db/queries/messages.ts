@@ -20,6 +20,15 @@ export async function findMessage(tx: Tx, messageId: string): Promise<MessageRow
   return row;
 }
 
+/**
+ * Loads a message and locks its row until the transaction ends, so two agents acting on the same
+ * comment at once take turns.
+ */
+export async function findMessageForUpdate(tx: Tx, messageId: string): Promise<MessageRow | undefined> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
+  return row;
+}
+
 export async function findMessageByProviderId(
   tx: Tx,
   channelId: string,
