@@ -15,6 +15,9 @@ Commands:
       Creates a tenant and its first admin agent.
   channel create --tenant SLUG --kind messenger|facebook_page --page-id ID --access-token TOKEN [--name NAME]
       Connects a Facebook page's Messenger inbox or its post comments to a tenant.
+  channel create --tenant SLUG --kind instagram --account-id ID --access-token TOKEN [--name NAME]
+      Connects an Instagram professional account's direct messages and media comments to a tenant;
+      ID is the account id Meta sends as entry.id in Instagram webhooks.
   webhook sample [--url URL] [--page-id ID] [--visitor-id ID] [--text TEXT]
       Posts a Messenger text webhook signed with META_APP_SECRET to a running server
       (default URL http://127.0.0.1:PORT, default page the demo page).
@@ -50,6 +53,7 @@ async function run(argv: string[]): Promise<number> {
     tenant: { type: 'string' },
     kind: { type: 'string' },
     'page-id': { type: 'string' },
+    'account-id': { type: 'string' },
     'access-token': { type: 'string' },
     url: { type: 'string' },
     'visitor-id': { type: 'string' },
@@ -87,19 +91,26 @@ async function run(argv: string[]): Promise<number> {
 
   if (command === 'channel' && subcommand === 'create') {
     const kind = required(values, 'kind');
-    if (kind !== 'messenger' && kind !== 'facebook_page') {
-      throw new UsageError(`--kind must be messenger or facebook_page; got "${kind}".`);
+    if (kind !== 'messenger' && kind !== 'facebook_page' && kind !== 'instagram') {
+      throw new UsageError(`--kind must be messenger, facebook_page or instagram; got "${kind}".`);
+    }
+    // Facebook channels are named by their page, Instagram channels by their account.
+    const idOption = kind === 'instagram' ? 'account-id' : 'page-id';
+    const otherOption = kind === 'instagram' ? 'page-id' : 'account-id';
+    if (values[otherOption] !== undefined) {
+      throw new UsageError(`--${otherOption} does not apply to --kind ${kind}; use --${idOption}.`);
     }
     const channel = await withTenantAdmin(config, (service) =>
       service.createChannel({
         tenantSlug: required(values, 'tenant'),
         kind,
-        externalId: required(values, 'page-id'),
+        externalId: required(values, idOption),
         accessToken: required(values, 'access-token'),
         ...(values.name ? { name: values.name } : {}),
       }),
     );
-    process.stdout.write(`Connected ${channel.kind} channel for page ${channel.externalId} (${channel.id}).\n`);
+    const owner = channel.kind === 'instagram' ? 'Instagram account' : 'page';
+    process.stdout.write(`Connected ${channel.kind} channel for ${owner} ${channel.externalId} (${channel.id}).\n`);
     return 0;
   }
 

@@ -63,7 +63,12 @@ export function createTenantAdminService(db: Database) {
     },
 
     async createChannel(input: CreateChannelInput): Promise<ChannelRow> {
-      const externalId = check(z.string().regex(/^\d{1,30}$/, 'must be the numeric id Meta shows for the page'), input.externalId, 'page id');
+      const idName = input.kind === 'instagram' ? 'account id' : 'page id';
+      const externalId = check(
+        z.string().regex(/^\d{1,30}$/, `must be the numeric ${idName} Meta shows`),
+        input.externalId,
+        idName,
+      );
       const tenant = await db.withSystem((tx) => findTenantBySlug(tx, input.tenantSlug));
       if (!tenant) throw notFound('Tenant', input.tenantSlug);
       try {
