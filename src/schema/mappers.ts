@@ -2,9 +2,7 @@ import type { AgentRow } from '../db/queries/agents.js';
 import type { ChannelRow } from '../db/queries/channels.js';
 import type { ContactRow } from '../db/queries/contacts.js';
 import type { InboxRow } from '../db/queries/conversations.js';
-import type { MessageRow } from '../db/queries/messages.js';
-import { LIKED_AT_KEY } from '../services/comment-actions.service.js';
-import { PRIVATE_REPLY_KEY } from '../services/send-private-reply.service.js';
+import { ParleyMetadataKey, type MessageRow } from '../db/queries/messages.js';
 import { Agent } from './agent.type.js';
 import { Channel } from './channel.type.js';
 import { Contact } from './contact.type.js';
@@ -61,15 +59,14 @@ function toAttachment(raw: unknown): Attachment {
   });
 }
 
-const AUTHOR_CONTACT_KEY = 'authorContactId';
-
-/**
- * Splits the keys Parley writes into a message's metadata, which hold row ids and become typed
- * fields, from the channel's extras, which the API shows as they are.
- */
+/** Splits Parley's own metadata keys, which become typed fields, from the channel's extras. */
 function splitMetadata(raw: unknown) {
-  const { [AUTHOR_CONTACT_KEY]: authorContactId, [PRIVATE_REPLY_KEY]: privateReplyId, [LIKED_AT_KEY]: likedAt, ...extras } =
-    (raw ?? {}) as Record<string, unknown>;
+  const {
+    [ParleyMetadataKey.authorContactId]: authorContactId,
+    [ParleyMetadataKey.privateReplyMessageId]: privateReplyId,
+    [ParleyMetadataKey.likedAt]: likedAt,
+    ...extras
+  } = (raw ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return { authorContactId: text(authorContactId), privateReplyId: text(privateReplyId), likedAt: text(likedAt), extras };
 }

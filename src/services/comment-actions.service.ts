@@ -1,16 +1,13 @@
 import type { Viewer } from '../auth/viewer.js';
 import type { CommentAction } from '../channels/outbound.js';
 import { appendConversationEvents, type ConversationEventInput } from '../db/queries/conversation-events.js';
-import { findMessage, updateMessage, type MessageInsert, type MessageRow } from '../db/queries/messages.js';
+import { findMessage, ParleyMetadataKey, updateMessage, type MessageInsert, type MessageRow } from '../db/queries/messages.js';
 import { notFound, providerError } from '../errors/app-error.js';
 import { conversationPublication, messagePublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
 import { requireAgent } from './authorization.js';
 import { loadCommentTarget } from './comment-target.js';
 import type { ServiceDependencies } from './dependencies.js';
-
-/** When the page liked a comment through Parley, kept in the comment's metadata as an ISO string. */
-export const LIKED_AT_KEY = 'likedAt';
 
 /** One comment action: its name in errors, when it has nothing left to do, and what it stores. */
 interface ActionPlan {
@@ -23,7 +20,7 @@ interface ActionPlan {
 
 /**
  * Agent moderation of visitors' comments: hide, unhide and like. Meta is called outside any
- * transaction; only its success is stored, logged and published. A rejection throws
+ * transaction, and only its success is stored, logged and published. A rejection throws
  * PROVIDER_ERROR with Meta's code and changes nothing.
  */
 export function createCommentActionsService(deps: ServiceDependencies) {
@@ -45,7 +42,7 @@ export function createCommentActionsService(deps: ServiceDependencies) {
     }
 
     const updated = await deps.db.withTenant(agent.tenantId, async (tx) => {
-      // Reread: a webhook may have changed the comment while Meta was being called.
+      // Reread the comment, because a webhook may have changed it while Meta was being called.
       const current = await findMessage(tx, messageId);
       if (!current) throw notFound('Message', messageId);
       const row = await updateMessage(tx, messageId, plan.change(current));
@@ -64,7 +61,7 @@ export function createCommentActionsService(deps: ServiceDependencies) {
   }
 
   return {
-    /** Hides or unhides a visitor's comment on the page or Instagram media; hidden comments stay visible to their author. */
+    /** Hides or unhides a visitor's comment on the page or Instagram media. A hidden comment stays visible to its author. */
     setHidden(viewer: Viewer, messageId: string, hidden: boolean): Promise<MessageRow> {
       return actOnComment(
         viewer,
@@ -87,8 +84,8 @@ export function createCommentActionsService(deps: ServiceDependencies) {
         { type: 'like' },
         {
           name: 'liking the comment',
-          isDone: (comment) => LIKED_AT_KEY in (comment.metadata as object),
-          change: (current) => ({ metadata: { ...(current.metadata as object), [LIKED_AT_KEY]: new Date().toISOString() } }),
+          isDone: (comment) => ParleyMetadataKey.likedAt in (comment.metadata as object),
+          change: (current) => ({ metadata: { ...(current.metadata as object), [ParleyMetadataKey.likedAt]: new Date().toISOString() } }),
           event: { kind: 'comment_liked' },
         },
       );

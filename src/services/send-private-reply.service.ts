@@ -4,7 +4,7 @@ import type { Tx } from '../db/database.js';
 import { findContactExternalId } from '../db/queries/contacts.js';
 import { appendConversationEvents } from '../db/queries/conversation-events.js';
 import { recordActivity, updateConversation } from '../db/queries/conversations.js';
-import { findMessage, insertMessageOnce, updateMessage, type MessageRow } from '../db/queries/messages.js';
+import { findMessage, insertMessageOnce, ParleyMetadataKey, updateMessage, type MessageRow } from '../db/queries/messages.js';
 import { AppError, badInput, ErrorCode, notFound } from '../errors/app-error.js';
 import { conversationPublication, messagePublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
@@ -13,15 +13,13 @@ import { loadCommentTarget, type CommentTarget } from './comment-target.js';
 import { deliverMessage } from './deliver-message.js';
 import type { ServiceDependencies } from './dependencies.js';
 
-/** The comment's metadata key holding Parley's id of the private reply sent to its author. */
-export const PRIVATE_REPLY_KEY = 'privateReplyMessageId';
-
 /**
- * Rejects a second private reply to one comment, which Meta allows once. A reply that FAILED
- * never reached the commenter, so it does not count.
+ * Rejects a second private reply to one comment, which Meta allows once. A reply that ended
+ * FAILED does not count, so the agent can try again. If a timed-out attempt did reach the
+ * commenter, Meta itself rejects the retry, and the retry ends FAILED with Meta's code.
  */
 async function ensureNoPrivateReply(tx: Tx, target: CommentTarget): Promise<void> {
-  const previousId = (target.comment.metadata as Record<string, unknown>)[PRIVATE_REPLY_KEY];
+  const previousId = (target.comment.metadata as Record<string, unknown>)[ParleyMetadataKey.privateReplyMessageId];
   if (typeof previousId !== 'string') return;
   const previous = await findMessage(tx, previousId);
   if (!previous || previous.status === 'failed') return;
@@ -51,14 +49,14 @@ export function createSendPrivateReplyService(deps: ServiceDependencies) {
       // A Page's private reply is a Messenger message, with Messenger's limit.
       const maxLength = MAX_TEXT_LENGTH[channel.kind === 'facebook_page' ? 'messenger' : channel.kind];
       if (text.length > maxLength) {
-        throw badInput(`The private reply is ${text.length} characters; at most ${maxLength} are allowed.`, {
+        throw badInput(`The private reply is ${text.length} characters, but at most ${maxLength} are allowed.`, {
           length: text.length,
           maxLength,
         });
       }
       await ensureNoPrivateReply(tx, target);
 
-      const authorContactId = (comment.metadata as { authorContactId?: unknown }).authorContactId;
+      const authorContactId = (comment.metadata as Record<string, unknown>)[ParleyMetadataKey.authorContactId];
       const recipientContactId = typeof authorContactId === 'string' ? authorContactId : conversation.contactId;
       const recipientExternalId = await findContactExternalId(tx, recipientContactId, channel.id);
       if (!recipientExternalId) throw notFound('Contact identity on channel', channel.id);
@@ -76,7 +74,7 @@ export function createSendPrivateReplyService(deps: ServiceDependencies) {
       });
       if (!reply) throw new Error('insert of a private reply returned no row');
       const recordedComment = await updateMessage(tx, comment.id, {
-        metadata: { ...(comment.metadata as object), [PRIVATE_REPLY_KEY]: reply.id },
+        metadata: { ...(comment.metadata as object), [ParleyMetadataKey.privateReplyMessageId]: reply.id },
       });
       if (!recordedComment) throw notFound('Message', comment.id);
       await recordActivity(tx, conversation.id, reply.createdAt, reply.id);

@@ -29,6 +29,8 @@ export function createMetaSender(options: GraphApiClientOptions): ChannelSender 
     return toSendResult(result, (body) => body.id);
   }
 
+  // TODO(comments): Meta echoes a private reply to the Page's Messenger webhook, so a connected
+  // messenger channel stores a second copy of it there, authored by the PAGE.
   async function sendPrivateReply(message: OutboundMessage, commentId: string, token: string): Promise<SendResult> {
     const result = await postToGraphApi(
       options,

@@ -5,6 +5,19 @@ import { messages } from '../schema.js';
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageInsert = typeof messages.$inferInsert;
 
+/**
+ * Keys Parley itself writes into messages.metadata, next to the channel's extras. They hold row
+ * ids and times, which the API shows as typed fields instead.
+ */
+export const ParleyMetadataKey = {
+  /** The contact who wrote a reply under another visitor's comment. */
+  authorContactId: 'authorContactId',
+  /** On a comment: the private reply sent to its author. */
+  privateReplyMessageId: 'privateReplyMessageId',
+  /** On a comment: when the page liked it through Parley, as an ISO string. */
+  likedAt: 'likedAt',
+} as const;
+
 /** Inserts a message unless the channel already has one with the same provider id; returns undefined for a duplicate. */
 export async function insertMessageOnce(tx: Tx, values: MessageInsert): Promise<MessageRow | undefined> {
   const [row] = await tx
