@@ -27,6 +27,13 @@ export type AttachmentType =
   | 'sticker'
   | 'template'
   | 'contact'
+  /** A post, reel or link shared into an Instagram conversation, which `url` points at. */
+  | 'share'
+  /**
+   * The visitor mentioned the account in an Instagram story. Meta forbids storing the story's
+   * media, so only its CDN URL is kept, and it stops working when the story expires.
+   */
+  | 'story_mention'
   | 'unsupported';
 
 export interface Attachment {
@@ -48,7 +55,11 @@ export interface Attachment {
 /** Which conversation a message belongs to on its channel. */
 export type ThreadRef =
   | { kind: 'private' }
-  | { kind: 'comment_thread'; postId: string }
+  /**
+   * A visitor's comment on a post. A reply under another comment carries `parentCommentId` and
+   * joins the conversation holding that comment when Parley stored it.
+   */
+  | { kind: 'comment_thread'; postId: string; parentCommentId?: string }
   /** A reply whose conversation is the one holding the parent message, such as the Page answering a comment. */
   | { kind: 'reply_to_message'; parentProviderMessageId: string };
 
@@ -127,6 +138,11 @@ export interface ReceiptEvent {
   providerMessageIds: string[];
   /** Every outbound message sent at or before this instant is covered. */
   watermark: Date | null;
+  /**
+   * The newest message the contact has seen, which Instagram names in place of a watermark. It and
+   * every outbound message sent before it are covered.
+   */
+  upToProviderMessageId?: string;
 }
 
 /** The contact arrived through a link, ad or plugin without sending a message yet. */

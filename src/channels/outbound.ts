@@ -1,11 +1,13 @@
 import type { ChannelKind } from './normalized-event.js';
 
-/** The channel a provider call goes through, described without any database types. */
 export interface OutboundChannel {
   kind: ChannelKind;
   externalId: string;
   accessToken: string | null;
 }
+
+/** The channel a provider call is made for, with the token it is made with. */
+export type ChannelTarget = OutboundChannel;
 
 /** A file the provider fetches from a public URL and sends to the contact. */
 export interface OutboundAttachment {
@@ -31,11 +33,23 @@ export interface OutboundMessage {
   /** For a comment thread: the comment to answer. */
   replyToProviderMessageId?: string;
   /** The text; empty when the message carries only an attachment or a template. */
+  /**
+   * For a private reply: the comment whose author receives the message in their inbox. Meta
+   * allows one private reply per comment.
+   */
+  privateReplyToCommentId?: string;
   text: string;
   attachments?: OutboundAttachment[];
   template?: OutboundTemplate;
   /** Parley's own message id, sent along so the provider's echo or status can be matched to it. */
   parleyMessageId: string;
+}
+
+export interface ProviderFailure {
+  ok: false;
+  errorCode: string;
+  errorMessage: string;
+  errorSubcode?: number;
 }
 
 /** Tells the provider that the agents have read the contact's messages up to this one. */
@@ -44,18 +58,31 @@ export interface ReadReceipt {
   providerMessageId: string;
 }
 
-export type ProviderFailure = { ok: false; errorCode: string; errorMessage: string; errorSubcode?: number };
-
 export type SendResult = { ok: true; providerMessageId: string; sentAt: Date } | ProviderFailure;
 
-/** Sends replies for one or more channel kinds through the provider's API. */
+/** A moderation action on a comment, taken on the provider. */
+export type CommentAction = { type: 'set_hidden'; hidden: boolean } | { type: 'like' };
+
+export interface CommentActionRequest {
+  channel: ChannelTarget;
+  /** The provider's id of the comment. */
+  commentId: string;
+  action: CommentAction;
+}
+
+export type CommentActionResult = { ok: true } | ProviderFailure;
+
+/** Sends replies and comment actions for one or more channel kinds through the provider's API. */
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<SendResult>;
   /** Sends a read receipt; channels without them leave this out. */
   markRead?(receipt: ReadReceipt): Promise<{ ok: true } | ProviderFailure>;
+  /** Hides, unhides or likes a comment; channels without comments leave this out. */
+  actOnComment?(request: CommentActionRequest): Promise<CommentActionResult>;
 }
 
 /** Maximum text length per channel kind, checked before anything is stored or sent. */
+// TODO(instagram): Instagram counts 1,000 UTF-8 bytes, not characters; longer non-ASCII text fails at Meta.
 export const MAX_TEXT_LENGTH: Record<ChannelKind, number> = {
   messenger: 2_000,
   facebook_page: 8_000,
@@ -96,3 +123,16 @@ export interface TemplateCatalog {
     { ok: true; templates: MessageTemplate[] } | ProviderFailure
   >;
 }
+export type CommentCapability = CommentAction['type'] | 'private_reply';
+
+/**
+ * The comment actions each channel kind supports through Meta's APIs. Instagram's API has no
+ * edge for liking a comment.
+ */
+export const COMMENT_CAPABILITIES: Record<ChannelKind, ReadonlySet<CommentCapability>> = {
+  messenger: new Set(),
+  facebook_page: new Set(['set_hidden', 'like', 'private_reply']),
+  instagram: new Set(['set_hidden', 'private_reply']),
+  whatsapp: new Set(),
+  webchat: new Set(),
+};

@@ -1,31 +1,28 @@
 import type { ChannelKind } from './normalized-event.js';
-import type { ChannelSender, OutboundMessage, ReadReceipt, SendResult } from './outbound.js';
+import type { ChannelSender, ProviderFailure } from './outbound.js';
 
-/** Routes each outbound message and read receipt to the sender for its channel kind. */
+const unsupported = (kind: ChannelKind, what: string): ProviderFailure => ({
+  ok: false,
+  errorCode: 'UNSUPPORTED_CHANNEL',
+  errorMessage: `Parley cannot ${what} on ${kind} channels yet.`,
+});
+
+/** Routes each outbound message, read receipt and comment action to the sender for its channel kind. */
 export function createChannelSender(senders: Partial<Record<ChannelKind, ChannelSender>>): ChannelSender {
   return {
-    send(message: OutboundMessage): Promise<SendResult> {
+    send(message) {
       const sender = senders[message.channel.kind];
-      if (!sender) {
-        return Promise.resolve({
-          ok: false,
-          errorCode: 'UNSUPPORTED_CHANNEL',
-          errorMessage: `Parley cannot send on ${message.channel.kind} channels yet.`,
-        });
-      }
-      return sender.send(message);
+      return sender ? sender.send(message) : Promise.resolve(unsupported(message.channel.kind, 'send'));
     },
-
-    markRead(receipt: ReadReceipt) {
+    markRead(receipt) {
       const sender = senders[receipt.channel.kind];
-      if (!sender?.markRead) {
-        return Promise.resolve({
-          ok: false as const,
-          errorCode: 'UNSUPPORTED_CHANNEL',
-          errorMessage: `Parley sends no read receipts on ${receipt.channel.kind} channels.`,
-        });
-      }
-      return sender.markRead(receipt);
+      return sender?.markRead ? sender.markRead(receipt) : Promise.resolve(unsupported(receipt.channel.kind, 'send read receipts'));
+    },
+    actOnComment(request) {
+      const sender = senders[request.channel.kind];
+      return sender?.actOnComment
+        ? sender.actOnComment(request)
+        : Promise.resolve(unsupported(request.channel.kind, 'act on comments'));
     },
   };
 }

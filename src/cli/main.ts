@@ -26,6 +26,9 @@ Commands:
   secrets rotate
       Re-encrypts every channel secret with the first key of ENCRYPTION_KEYS (and encrypts any
       still stored in plain text). Run it after putting a new key first; then drop the old key.
+  channel create --tenant SLUG --kind instagram --account-id ID --access-token TOKEN [--name NAME]
+      Connects an Instagram professional account's direct messages and media comments to a tenant;
+      ID is the account id Meta sends as entry.id in Instagram webhooks.
   channel create --tenant SLUG --kind whatsapp --phone-number-id ID --business-account-id ID --access-token TOKEN [--name NAME]
       Connects a WhatsApp Business phone number to a tenant. The business account id (WABA id) is
       where its message templates are listed; the token is a system user token with WhatsApp access.
@@ -69,6 +72,7 @@ async function run(argv: string[]): Promise<number> {
     kind: { type: 'string' },
     'page-id': { type: 'string' },
     'phone-number-id': { type: 'string' },
+    'account-id': { type: 'string' },
     'business-account-id': { type: 'string' },
     'access-token': { type: 'string' },
     url: { type: 'string' },
@@ -109,13 +113,21 @@ async function run(argv: string[]): Promise<number> {
 
   if (command === 'channel' && subcommand === 'create') {
     const kind = required(values, 'kind');
-    if (kind !== 'messenger' && kind !== 'facebook_page' && kind !== 'whatsapp') {
-      throw new UsageError(`--kind must be messenger, facebook_page or whatsapp; got "${kind}".`);
+    if (kind !== 'messenger' && kind !== 'facebook_page' && kind !== 'instagram' && kind !== 'whatsapp') {
+      throw new UsageError(`--kind must be messenger, facebook_page, instagram or whatsapp; got "${kind}".`);
+    }
+    // Facebook channels are named by their page, Instagram channels by their account, WhatsApp
+    // channels by their phone number.
+    const idOption = kind === 'instagram' ? 'account-id' : kind === 'whatsapp' ? 'phone-number-id' : 'page-id';
+    for (const option of ['page-id', 'account-id', 'phone-number-id'] as const) {
+      if (option !== idOption && values[option] !== undefined) {
+        throw new UsageError(`--${option} does not apply to --kind ${kind}; use --${idOption}.`);
+      }
     }
     const ids =
       kind === 'whatsapp'
         ? { externalId: required(values, 'phone-number-id'), businessAccountId: required(values, 'business-account-id') }
-        : { externalId: required(values, 'page-id') };
+        : { externalId: required(values, idOption) };
     const channel = await withTenantAdmin(config, (service) =>
       service.createChannel({
         tenantSlug: required(values, 'tenant').trim().toLowerCase(),
@@ -125,8 +137,8 @@ async function run(argv: string[]): Promise<number> {
         ...(values.name ? { name: values.name } : {}),
       }),
     );
-    const account = kind === 'whatsapp' ? `phone number ${channel.externalId}` : `page ${channel.externalId}`;
-    process.stdout.write(`Connected ${channel.kind} channel for ${account} (${channel.id}).\n`);
+    const owner = { whatsapp: 'phone number', instagram: 'Instagram account', messenger: 'page', facebook_page: 'page' }[kind];
+    process.stdout.write(`Connected ${channel.kind} channel for ${owner} ${channel.externalId} (${channel.id}).\n`);
     return 0;
   }
 

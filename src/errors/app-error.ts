@@ -14,6 +14,7 @@ export enum ErrorCode {
   TenantSuspended = 'TENANT_SUSPENDED',
   /** The channel allows only templates now, such as WhatsApp 24 hours after the contact's last message. */
   ReplyWindowClosed = 'REPLY_WINDOW_CLOSED',
+  PrivateReplyAlreadySent = 'PRIVATE_REPLY_ALREADY_SENT',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */
@@ -44,3 +45,14 @@ export function notFound(what: string, id: string): AppError {
 
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BadUserInput, message, details);
+
+/** Meta rejected an action; `details` carry Meta's code so the agent can look it up. */
+export const providerError = (
+  action: string,
+  failure: { errorCode: string; errorMessage: string; errorSubcode?: number },
+) =>
+  new AppError(ErrorCode.ProviderError, `Meta rejected ${action}: ${failure.errorMessage} (code ${failure.errorCode}).`, {
+    providerCode: failure.errorCode,
+    providerMessage: failure.errorMessage,
+    ...(failure.errorSubcode !== undefined ? { providerSubcode: failure.errorSubcode } : {}),
+  });

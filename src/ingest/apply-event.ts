@@ -23,6 +23,7 @@ import {
   findMessageByProviderId,
   findStoredProviderIds,
   insertMessageOnce,
+  ParleyMetadataKey,
   updateMessage,
   type MessageInsert,
 } from '../db/queries/messages.js';
@@ -70,7 +71,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
 
   const resolved = await resolveConversation(tx, channel, event);
   if ('skippedBecause' in resolved) return skipped(resolved.skippedBecause);
-  const { conversation, created } = resolved;
+  const { conversation, created, authorContactId } = resolved;
 
   const values: MessageInsert = {
     tenantId,
@@ -80,7 +81,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
     authorKind: event.direction === 'inbound' ? 'contact' : 'page',
     text: event.text,
     attachments: event.attachments,
-    metadata: event.metadata,
+    metadata: authorContactId ? { ...event.metadata, [ParleyMetadataKey.authorContactId]: authorContactId } : event.metadata,
     providerMessageId: event.providerMessageId,
     status: event.direction === 'inbound' ? 'received' : 'sent',
     providerTimestamp: event.occurredAt,
@@ -153,7 +154,14 @@ async function claimOwnEcho(
   return { publications: [messagePublication(channel.tenantId, 'updated', final)] };
 }
 
-type ResolvedConversation = { conversation: ConversationRow; created: boolean } | { skippedBecause: string };
+type ResolvedConversation =
+  | {
+      conversation: ConversationRow;
+      created: boolean;
+      /** Set when the message's author is a contact other than the conversation's. */
+      authorContactId?: string;
+    }
+  | { skippedBecause: string };
 
 async function resolveConversation(
   tx: Tx,
@@ -170,6 +178,20 @@ async function resolveConversation(
 
   if (!event.contact) return { skippedBecause: 'message without contact' };
   const { contactId } = await findOrCreateContact(tx, channel.tenantId, channel.id, event.contact);
+
+  if (thread.kind === 'comment_thread' && thread.parentCommentId) {
+    // A reply under a stored comment joins that comment's conversation, whoever writes it. A
+    // reply under a comment Parley never stored falls back to the author's own thread on the post.
+    const parent = await findMessageByProviderId(tx, channel.id, thread.parentCommentId);
+    const conversation = parent ? await findConversation(tx, parent.conversationId) : undefined;
+    if (conversation) {
+      return {
+        conversation,
+        created: false,
+        ...(conversation.contactId !== contactId ? { authorContactId: contactId } : {}),
+      };
+    }
+  }
   const threadKey =
     thread.kind === 'private' ? event.contact.externalId : `${thread.postId}:${event.contact.externalId}`;
   return findOrCreateConversation(tx, {
@@ -187,8 +209,16 @@ async function applyReceiptEvent(tx: Tx, channel: ChannelRow, event: ReceiptEven
   const parkedCount = await parkReceiptForUnknownIds(tx, channel, event);
   const contactId = await findContactIdByIdentity(tx, channel.id, event.contact.externalId);
   const conversation = contactId ? await findConversationByThreadKey(tx, channel.id, event.contact.externalId) : undefined;
+
+  // Instagram names the newest message seen instead of a watermark: its time becomes the watermark.
+  let watermark = event.watermark;
+  if (conversation && event.upToProviderMessageId) {
+    const newestSeen = await findMessageByProviderId(tx, channel.id, event.upToProviderMessageId);
+    if (!newestSeen || newestSeen.conversationId !== conversation.id) return skipped('receipt for a message Parley has not stored');
+    watermark = newestSeen.providerTimestamp ?? newestSeen.createdAt;
+  }
   const changed = conversation
-    ? await applyReceipt(tx, conversation.id, event.status, event.providerMessageIds, event.watermark)
+    ? await applyReceipt(tx, conversation.id, event.status, event.providerMessageIds, watermark)
     : [];
   if (changed.length === 0) {
     if (parkedCount > 0) return { publications: [], deferredBecause: 'receipt for messages not stored yet' };

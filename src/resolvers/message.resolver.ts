@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Agent } from '../schema/agent.type.js';
+import { Contact } from '../schema/contact.type.js';
 import { fromGlobalId } from '../schema/global-id.js';
-import { toAgent, toMessage } from '../schema/mappers.js';
+import { toAgent, toContact, toMessage } from '../schema/mappers.js';
 import { Message } from '../schema/message.type.js';
 import { SendMessageInput } from '../schema/send-message.input.js';
 import { SendTemplateInput } from '../schema/send-template.input.js';
@@ -52,5 +53,16 @@ export class MessageResolver {
     if (!message.authorAgentId) return null;
     const row = await context.services.directory.findAgent(context.viewer, message.authorAgentId);
     return row ? toAgent(row) : null;
+  }
+
+  @FieldResolver(() => Contact, {
+    nullable: true,
+    description:
+      "The contact who wrote a reply under another visitor's comment. Null when the author is the conversation's contact.",
+  })
+  async authorContact(@Root() message: Message, @Ctx() context: RequestContext): Promise<Contact | null> {
+    if (!message.authorContactId) return null;
+    const row = await context.services.directory.findContact(context.viewer, message.authorContactId);
+    return row ? toContact(row) : null;
   }
 }

@@ -4,6 +4,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { AuditLogResolver } from '../resolvers/audit-log.resolver.js';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ChannelResolver } from '../resolvers/channel.resolver.js';
+import { CommentResolver } from '../resolvers/comment.resolver.js';
 import { ConversationResolver } from '../resolvers/conversation.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
 import { MessageResolver } from '../resolvers/message.resolver.js';
@@ -18,6 +19,7 @@ export const resolvers = [
   ChannelResolver,
   ConversationResolver,
   MessageResolver,
+  CommentResolver,
   SubscriptionResolver,
   PrivacyPolicyResolver,
   AuditLogResolver,

@@ -2,7 +2,7 @@ import type { AgentRow } from '../db/queries/agents.js';
 import type { ChannelRow } from '../db/queries/channels.js';
 import type { ContactRow } from '../db/queries/contacts.js';
 import type { InboxRow } from '../db/queries/conversations.js';
-import type { MessageRow } from '../db/queries/messages.js';
+import { ParleyMetadataKey, type MessageRow } from '../db/queries/messages.js';
 import { Agent } from './agent.type.js';
 import { Channel } from './channel.type.js';
 import { Contact } from './contact.type.js';
@@ -71,20 +71,36 @@ function toAttachment(raw: unknown): Attachment {
   });
 }
 
+/** Splits Parley's own metadata keys, which become typed fields, from the channel's extras. */
+function splitMetadata(raw: unknown) {
+  const {
+    [ParleyMetadataKey.authorContactId]: authorContactId,
+    [ParleyMetadataKey.privateReplyMessageId]: privateReplyId,
+    [ParleyMetadataKey.likedAt]: likedAt,
+    ...extras
+  } = (raw ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { authorContactId: text(authorContactId), privateReplyId: text(privateReplyId), likedAt: text(likedAt), extras };
+}
+
 export function toMessage(row: MessageRow): Message {
+  const metadata = splitMetadata(row.metadata);
   return Object.assign(new Message(), {
     id: toGlobalId('Message', row.id),
     conversationId: toGlobalId('Conversation', row.conversationId),
     direction: row.direction,
     authorKind: row.authorKind,
     authorAgentId: row.authorAgentId,
+    authorContactId: metadata.authorContactId,
     text: row.text,
     attachments: Array.isArray(row.attachments) ? row.attachments.map(toAttachment) : [],
-    metadata: (row.metadata ?? {}) as Record<string, unknown>,
+    metadata: metadata.extras,
     status: row.status,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
     reaction: row.reaction,
     isHidden: row.isHidden,
+    likedAt: metadata.likedAt ? new Date(metadata.likedAt) : null,
+    privateReplyId: metadata.privateReplyId ? toGlobalId('Message', metadata.privateReplyId) : null,
     providerMessageId: row.providerMessageId,
     sentAt: row.providerTimestamp ?? row.createdAt,
     editedAt: row.editedAt,

@@ -5,7 +5,11 @@ import { PageInfo } from './page-info.type.js';
 
 @ObjectType()
 export class Attachment {
-  @Field(() => String, { description: 'image, audio, video, file, location, fallback, sticker, template, contact or unsupported (its title then gives the reason).' })
+  @Field(() => String, {
+    description:
+      'image, audio, video, file, location, fallback, sticker, template, contact, share (a shared post or reel), story_mention ' +
+      'or unsupported (its title then gives the reason when the provider stated one).',
+  })
   type!: string;
 
   @Field(() => String, { nullable: true, description: "The provider's URL; Messenger's expire after some hours." })
@@ -50,6 +54,9 @@ export class Message {
   /** Raw agent id for the `author` field resolver; not exposed. */
   authorAgentId!: string | null;
 
+  /** Raw contact id for the `authorContact` field resolver; not exposed. */
+  authorContactId!: string | null;
+
   @Field(() => String, { nullable: true, description: 'Null for attachment-only and deleted messages.' })
   text!: string | null;
 
@@ -68,8 +75,17 @@ export class Message {
   @Field(() => String, { nullable: true, description: "The contact's reaction emoji." })
   reaction!: string | null;
 
-  @Field(() => Boolean, { description: 'True when the comment is hidden on the page.' })
+  @Field(() => Boolean, { description: 'True when the comment is hidden on the page or Instagram media.' })
   isHidden!: boolean;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the page liked this comment through Parley.' })
+  likedAt!: Date | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "The private reply sent to this comment's author; Meta allows one per comment.",
+  })
+  privateReplyId!: string | null;
 
   @Field(() => String, { nullable: true })
   providerMessageId!: string | null;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createInstagramSender } from '../channels/instagram/instagram-sender.js';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
@@ -35,7 +36,7 @@ export interface App {
 }
 
 export interface AppOptions {
-  /** Replaces the Meta sender, for tests that need a sender other than the Graph API. */
+  /** Replaces the Meta and Instagram senders, for tests that need a sender other than the Graph API. */
   sender?: ChannelSender;
   /** Skips migrations when the database is known to be migrated already. */
   skipMigrations?: boolean;
@@ -52,7 +53,12 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const metaSender = createMetaSender(graphApi);
   const sender =
     options.sender ??
-    createChannelSender({ messenger: metaSender, facebook_page: metaSender, whatsapp: createWhatsAppSender(graphApi) });
+    createChannelSender({
+      messenger: metaSender,
+      facebook_page: metaSender,
+      instagram: createInstagramSender(graphApi),
+      whatsapp: createWhatsAppSender(graphApi),
+    });
   const templates = createWhatsAppTemplateCatalog(graphApi);
   const keyring = createKeyring(config.encryptionKeys);
   const services = createServices({ config, db, bus: eventBus, log, sender, keyring, templates });

@@ -1,11 +1,12 @@
 import type { Viewer } from '../auth/viewer.js';
 import { findAgent, listAgents, type AgentRow } from '../db/queries/agents.js';
 import { listChannels, type ChannelRow } from '../db/queries/channels.js';
+import { findContact, type ContactRow } from '../db/queries/contacts.js';
 import { notFound } from '../errors/app-error.js';
 import { requireAgent } from './authorization.js';
 import type { ServiceDependencies } from './dependencies.js';
 
-/** Read access to the tenant's agents and channels. */
+/** Read access to the tenant's agents, contacts and channels. */
 export function createDirectoryService(deps: ServiceDependencies) {
   return {
     async me(viewer: Viewer): Promise<AgentRow> {
@@ -23,6 +24,11 @@ export function createDirectoryService(deps: ServiceDependencies) {
     findAgent(viewer: Viewer, agentId: string): Promise<AgentRow | undefined> {
       const agent = requireAgent(viewer);
       return deps.db.withTenant(agent.tenantId, (tx) => findAgent(tx, agentId));
+    },
+
+    findContact(viewer: Viewer, contactId: string): Promise<ContactRow | undefined> {
+      const agent = requireAgent(viewer);
+      return deps.db.withTenant(agent.tenantId, (tx) => findContact(tx, contactId));
     },
 
     listChannels(viewer: Viewer): Promise<ChannelRow[]> {

@@ -2,6 +2,7 @@ import { createAgentRoleService } from './agent-role.service.js';
 import { createAuditLogService } from './audit-log.service.js';
 import { createAuthService } from './auth.service.js';
 import { createChannelSecretsService } from './channel-secrets.service.js';
+import { createCommentActionsService } from './comment-actions.service.js';
 import { createConversationsService } from './conversations.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { createDirectoryService } from './directory.service.js';
@@ -9,6 +10,7 @@ import { createOperatorTenantsService } from './operator-tenants.service.js';
 import { createPrivacyPolicyService } from './privacy-policy.service.js';
 import { createSendMessageService } from './send-message.service.js';
 import { createSendTemplateService } from './send-template.service.js';
+import { createSendPrivateReplyService } from './send-private-reply.service.js';
 import { createTenantAdminService } from './tenant-admin.service.js';
 import { createWhatsAppTemplatesService } from './whatsapp-templates.service.js';
 
@@ -20,11 +22,13 @@ export function createServices(deps: ServiceDependencies) {
     agentRoles: createAgentRoleService(deps),
     auditLog: createAuditLogService(deps),
     channelSecrets,
+    commentActions: createCommentActionsService(deps, channelSecrets),
     conversations: createConversationsService(deps, channelSecrets),
     directory: createDirectoryService(deps),
     operatorTenants: createOperatorTenantsService(deps, tenantAdmin),
     privacyPolicies: createPrivacyPolicyService(deps),
     sendMessage: createSendMessageService(deps, channelSecrets),
+    sendPrivateReply: createSendPrivateReplyService(deps, channelSecrets),
     sendTemplate: createSendTemplateService(deps, channelSecrets),
     listWhatsAppTemplates: createWhatsAppTemplatesService(deps, channelSecrets),
     tenantAdmin,

@@ -42,6 +42,9 @@ function checkChannelIds(input: CreateChannelInput): { externalId: string; setti
     const businessAccountId = check(metaNumericId('WhatsApp Business account id'), input.businessAccountId ?? '', 'business account id');
     return { externalId, settings: { businessAccountId } };
   }
+  if (input.kind === 'instagram') {
+    return { externalId: check(metaNumericId('Instagram account id'), input.externalId, 'account id'), settings: {} };
+  }
   return { externalId: check(metaNumericId('id of the page'), input.externalId, 'page id'), settings: {} };
 }
 

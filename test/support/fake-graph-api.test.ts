@@ -238,6 +238,81 @@ describe('comment reply route', () => {
   });
 });
 
+describe('Instagram comment reply route', () => {
+  it('returns a numeric id', async () => {
+    const response = await postJson('/17900000000000001/replies', { message: 'Thanks for asking!' });
+
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body)).toEqual(['id']);
+    expect(response.body.id).toMatch(/^\d+$/);
+  });
+
+  it('rejects a reply without message', async () => {
+    const response = await postJson('/17900000000000001/replies', {});
+
+    expect(response.status).toBe(400);
+    expect(readError(response).code).toBe(100);
+  });
+});
+
+describe('comment update route', () => {
+  it.each([
+    { parameter: 'is_hidden', commentId: '5000_6001' },
+    { parameter: 'hide', commentId: '17900000000000001' },
+  ])('accepts $parameter and returns success', async ({ parameter, commentId }) => {
+    const response = await postJson(`/${commentId}`, { [parameter]: true });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ success: true });
+  });
+
+  it('accepts a form-encoded boolean', async () => {
+    const form = new URLSearchParams({ is_hidden: 'false', access_token: TOKEN }).toString();
+    const response = await post('/5000_6001', form, 'application/x-www-form-urlencoded', null);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ success: true });
+  });
+
+  it('rejects an update without is_hidden or hide', async () => {
+    const response = await postJson('/5000_6001', { message: 'edited' });
+
+    expect(response.status).toBe(400);
+    expect(readError(response).code).toBe(100);
+    expect(readError(response).message).toBe('(#100) The parameter is_hidden or hide is required');
+  });
+
+  it('rejects a value that is not a boolean', async () => {
+    const response = await postJson('/5000_6001', { is_hidden: 'yes' });
+
+    expect(response.status).toBe(400);
+    expect(readError(response).message).toBe('(#100) Param is_hidden must be a boolean');
+  });
+
+  it('rejects an unknown token with code 190', async () => {
+    const response = await postJson('/5000_6001', { is_hidden: true }, 'revoked-token');
+
+    expect(readError(response).code).toBe(190);
+  });
+});
+
+describe('like route', () => {
+  it('returns success without parameters', async () => {
+    const response = await postJson('/5000_6001/likes', {});
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ success: true });
+  });
+
+  it('serves a queued error', async () => {
+    fake.failNext({ status: 403, code: 200, message: '(#200) Permissions error' });
+    const response = await postJson('/5000_6001/likes', {});
+
+    expect(response.status).toBe(403);
+    expect(readError(response).code).toBe(200);
+  });
+});
+
 describe('failNext', () => {
   it('serves the queued error once', async () => {
     const expiredMessage = 'Error validating access token: Session has expired';

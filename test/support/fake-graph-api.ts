@@ -51,8 +51,11 @@ export interface FakeGraphApi {
 }
 
 const API_VERSION = 'v21.0';
-const ROUTE_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/(messages|comments|message_templates)\/?$/;
+// POST /{id} updates a node (hiding a comment); the edges send messages, comment, reply, like and list templates.
+const ROUTE_PATTERN = /^\/v\d+\.\d+\/([^/]+)(?:\/(messages|comments|replies|likes|message_templates))?\/?$/;
 const OBJECT_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/?$/;
+// Parameters that hide or unhide a comment: is_hidden for a Facebook comment, hide for an Instagram one.
+const HIDE_PARAMETERS = ['is_hidden', 'hide'] as const;
 const SENDER_ACTIONS = new Set(['typing_on', 'typing_off', 'mark_seen']);
 // Graph rejects longer Messenger text with code 100, using the message built in replyToSendRequest.
 const MAX_TEXT_LENGTH = 2_000;
@@ -157,6 +160,30 @@ function replyToCommentRequest(commentId: string, body: unknown, commentNumber: 
   return { status: 200, body: { id: `${postPart}_${commentNumber}` } };
 }
 
+/** Reads a boolean parameter: a JSON body carries true or false, a form body "true" or "false". */
+function readBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return undefined;
+}
+
+function replyToNodeUpdate(body: unknown): GraphReply {
+  const fields = isObject(body) ? body : {};
+  const given = HIDE_PARAMETERS.filter((name) => fields[name] !== undefined);
+  if (given.length === 0) return buildParameterError('The parameter is_hidden or hide is required');
+  for (const name of given) {
+    if (readBoolean(fields[name]) === undefined) return buildParameterError(`Param ${name} must be a boolean`);
+  }
+  return { status: 200, body: { success: true } };
+}
+
+function replyToRepliesRequest(body: unknown, commentNumber: number): GraphReply {
+  const fields = isObject(body) ? body : {};
+  if (!isNonEmptyString(fields.message)) return buildParameterError('The parameter message is required');
+  // Instagram comment ids are bare numbers.
+  return { status: 200, body: { id: String(commentNumber) } };
+}
+
 /** Starts a Graph API stand-in on 127.0.0.1 with an ephemeral port. */
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: RecordedGraphRequest[] = [];
@@ -212,13 +239,23 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const token = readToken(request, query, body);
     if (token === undefined || !allowedTokens.has(token)) return buildInvalidTokenError();
 
-    if (edge === 'messages') return replyToSendRequest(body, () => queuedMessageIds.shift());
-    if (edge === 'message_templates') {
-      const templates = templatesByAccount.get(objectId);
-      if (!templates) return buildUnsupportedRequestError(method, path);
-      return replyToTemplateListRequest(templates, query, `http://127.0.0.1:${port}${path}`);
+    switch (edge) {
+      case 'messages':
+        return replyToSendRequest(body, () => queuedMessageIds.shift());
+      case 'message_templates': {
+        const templates = templatesByAccount.get(objectId);
+        if (!templates) return buildUnsupportedRequestError(method, path);
+        return replyToTemplateListRequest(templates, query, `http://127.0.0.1:${port}${path}`);
+      }
+      case 'comments':
+        return replyToCommentRequest(objectId, body, nextCommentNumber++);
+      case 'replies':
+        return replyToRepliesRequest(body, nextCommentNumber++);
+      case 'likes':
+        return { status: 200, body: { success: true } };
+      default:
+        return replyToNodeUpdate(body);
     }
-    return replyToCommentRequest(objectId, body, nextCommentNumber++);
   }
 
   const server = createServer((request, response) => {

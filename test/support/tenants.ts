@@ -11,6 +11,9 @@ export const PAGE_ID = '100000000000001';
 export const VISITOR_ID = '9000000000000001';
 export const PAGE_TOKEN = 'page-token-for-tests';
 export const PASSWORD = 'correct-horse-battery';
+/** The Instagram professional account of the fixtures in test/fixtures/meta/instagram-*.json. */
+export const INSTAGRAM_ACCOUNT_ID = '17841400000000001';
+export const INSTAGRAM_TOKEN = 'instagram-token-for-tests';
 
 // The WhatsApp test channel, as in test/fixtures/meta/whatsapp-*.json.
 export const WHATSAPP_PHONE_NUMBER_ID = '200000000000001';

@@ -42,3 +42,19 @@ export const metaEnvelopeSchema = z.object({
   // Any id is accepted here: an entry for an unknown account is acknowledged and skipped later.
   entry: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) }).loose()),
 });
+
+/**
+ * Returns the visitor's id in a messaging event: whichever of sender and recipient is not the
+ * account (the page or Instagram account). Echoes are sent by the account, and older payloads
+ * swap sender and recipient on echoes, so the position alone does not tell.
+ */
+export function visitorIdOf(
+  item: { sender: { id?: string | undefined }; recipient: { id?: string | undefined } },
+  accountId: string,
+): string | undefined {
+  const senderId = item.sender.id;
+  const recipientId = item.recipient.id;
+  if (senderId && senderId !== accountId) return senderId;
+  if (recipientId && recipientId !== accountId) return recipientId;
+  return undefined;
+}

@@ -6,7 +6,7 @@ import type {
   NormalizedEvent,
   ParsedWebhook,
 } from '../normalized-event.js';
-import { metaId, metaMessageId, metaTime, parleyIdFromMetadata } from './common.js';
+import { metaId, metaMessageId, metaTime, parleyIdFromMetadata, visitorIdOf } from './common.js';
 
 // Messenger Platform webhook events (object "page", entry[].messaging[] and entry[].standby[]).
 // Unknown keys are dropped by zod; unknown event kinds end up in `ignored`.
@@ -110,18 +110,6 @@ function toAttachment(raw: z.infer<typeof attachmentSchema>): Attachment {
     attachment.longitude = payload.coordinates.long;
   }
   return attachment;
-}
-
-/**
- * Returns the visitor's page-scoped id. Echoes are sent by the Page, and older payloads swap
- * sender and recipient on echoes, so the visitor is whichever side is not the Page.
- */
-function visitorIdOf(item: MessagingItem, pageId: string): string | undefined {
-  const senderId = item.sender.id;
-  const recipientId = item.recipient.id;
-  if (senderId && senderId !== pageId) return senderId;
-  if (recipientId && recipientId !== pageId) return recipientId;
-  return undefined;
 }
 
 function parseMessagingItem(

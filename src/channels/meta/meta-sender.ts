@@ -1,45 +1,53 @@
-import { z } from 'zod';
-import type { ChannelSender, OutboundMessage, SendResult } from '../outbound.js';
+import type { ChannelSender, CommentActionRequest, CommentActionResult, OutboundMessage, SendResult } from '../outbound.js';
 import { PARLEY_METADATA_PREFIX } from './common.js';
-import { postToGraphApi, type GraphApiClientOptions, type GraphApiResult } from './graph-api-client.js';
+import { postToGraphApi, type GraphApiClientOptions } from './graph-api-client.js';
+import {
+  createdNodeSchema,
+  noAccessToken,
+  sendApiResponseSchema,
+  successSchema,
+  toActionResult,
+  toSendResult,
+} from './graph-results.js';
 
-const sendApiResponseSchema = z.object({ recipient_id: z.string().optional(), message_id: z.string() });
-const commentResponseSchema = z.object({ id: z.string() });
-
-function toSendResult<T>(result: GraphApiResult<T>, providerMessageIdOf: (body: T) => string): SendResult {
-  if (!result.ok) {
-    return {
-      ok: false,
-      errorCode: result.errorCode,
-      errorMessage: result.errorMessage,
-      ...(result.errorSubcode !== undefined ? { errorSubcode: result.errorSubcode } : {}),
-    };
-  }
-  return { ok: true, providerMessageId: providerMessageIdOf(result.body), sentAt: new Date() };
-}
-
-/** Sends Messenger replies through the Send API and Page comment replies through the comments edge. */
+/**
+ * Sends Messenger replies and Page private replies through the Send API, Page comment replies
+ * through the comments edge, and hides, unhides or likes Page comments.
+ */
 export function createMetaSender(options: GraphApiClientOptions): ChannelSender {
+  async function sendPageComment(message: OutboundMessage, token: string): Promise<SendResult> {
+    if (!message.replyToProviderMessageId) {
+      return { ok: false, errorCode: 'NO_COMMENT', errorMessage: 'The conversation has no comment to reply to.' };
+    }
+    const result = await postToGraphApi(
+      options,
+      `${encodeURIComponent(message.replyToProviderMessageId)}/comments`,
+      token,
+      { message: message.text },
+      createdNodeSchema,
+    );
+    return toSendResult(result, (body) => body.id);
+  }
+
+  // TODO(comments): Meta echoes a private reply to the Page's Messenger webhook, so a connected
+  // messenger channel stores a second copy of it there, authored by the PAGE.
+  async function sendPrivateReply(message: OutboundMessage, commentId: string, token: string): Promise<SendResult> {
+    const result = await postToGraphApi(
+      options,
+      `${encodeURIComponent(message.channel.externalId)}/messages`,
+      token,
+      { recipient: { comment_id: commentId }, message: { text: message.text } },
+      sendApiResponseSchema,
+    );
+    return toSendResult(result, (body) => body.message_id);
+  }
+
   return {
     async send(message: OutboundMessage): Promise<SendResult> {
       const token = message.channel.accessToken;
-      if (!token) {
-        return { ok: false, errorCode: 'NO_ACCESS_TOKEN', errorMessage: 'The channel has no access token; reconnect it.' };
-      }
-
-      if (message.channel.kind === 'facebook_page') {
-        if (!message.replyToProviderMessageId) {
-          return { ok: false, errorCode: 'NO_COMMENT', errorMessage: 'The conversation has no comment to reply to.' };
-        }
-        const result = await postToGraphApi(
-          options,
-          `${encodeURIComponent(message.replyToProviderMessageId)}/comments`,
-          token,
-          { message: message.text },
-          commentResponseSchema,
-        );
-        return toSendResult(result, (body) => body.id);
-      }
+      if (!token) return noAccessToken();
+      if (message.privateReplyToCommentId) return sendPrivateReply(message, message.privateReplyToCommentId, token);
+      if (message.channel.kind === 'facebook_page') return sendPageComment(message, token);
 
       const result = await postToGraphApi(
         options,
@@ -54,6 +62,17 @@ export function createMetaSender(options: GraphApiClientOptions): ChannelSender 
         sendApiResponseSchema,
       );
       return toSendResult(result, (body) => body.message_id);
+    },
+
+    async actOnComment(request: CommentActionRequest): Promise<CommentActionResult> {
+      const token = request.channel.accessToken;
+      if (!token) return noAccessToken();
+      const comment = encodeURIComponent(request.commentId);
+      const result =
+        request.action.type === 'like'
+          ? await postToGraphApi(options, `${comment}/likes`, token, {}, successSchema)
+          : await postToGraphApi(options, comment, token, { is_hidden: request.action.hidden }, successSchema);
+      return toActionResult(result);
     },
   };
 }

@@ -61,7 +61,11 @@ function parseComment(
       return {
         ...base,
         direction: 'inbound',
-        thread: { kind: 'comment_thread', postId: value.post_id },
+        thread: {
+          kind: 'comment_thread',
+          postId: value.post_id,
+          ...(isReply && value.parent_id ? { parentCommentId: value.parent_id } : {}),
+        },
         contact: {
           externalId: value.from.id,
           ...(value.from.name ? { profileName: value.from.name } : {}),

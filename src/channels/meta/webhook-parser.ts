@@ -1,3 +1,5 @@
+import { parseInstagramCommentsEntry } from '../instagram/comments.js';
+import { parseInstagramMessagingEntry } from '../instagram/messaging.js';
 import type { ParsedWebhook } from '../normalized-event.js';
 import { metaEnvelopeSchema } from './common.js';
 import { parseMessengerEntry } from './messenger.js';
@@ -13,6 +15,11 @@ const entryParsers: Record<string, (entry: Record<string, unknown>, entryId: str
   page: (entry, pageId) => [parseMessengerEntry(entry, pageId), parsePageFeedEntry(entry, pageId)],
   // The entry id is the business account; each change names its phone number, which is the channel.
   whatsapp_business_account: (entry) => [parseWhatsAppEntry(entry)],
+  // entry.id is the Instagram professional account id; "0" marks a test event from the App Dashboard.
+  instagram: (entry, accountId) => [
+    parseInstagramMessagingEntry(entry, accountId),
+    parseInstagramCommentsEntry(entry, accountId),
+  ],
 };
 
 /**

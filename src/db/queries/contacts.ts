@@ -113,3 +113,17 @@ export async function contactExists(tx: Tx, contactId: string): Promise<boolean>
   const [row] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId));
   return row !== undefined;
 }
+
+export async function findContact(tx: Tx, contactId: string): Promise<ContactRow | undefined> {
+  const [row] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+  return row;
+}
+
+/** Returns the contact's id on one channel, such as the page-scoped id a reply is sent to. */
+export async function findContactExternalId(tx: Tx, contactId: string, channelId: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ externalId: contactIdentities.externalId })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.channelId, channelId)));
+  return row?.externalId;
+}

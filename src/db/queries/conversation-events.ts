@@ -8,6 +8,7 @@ export type ConversationEventKind =
   | 'message_edited'
   | 'message_deleted'
   | 'message_hidden'
+  | 'comment_liked'
   | 'message_reaction'
   | 'message_status_changed'
   | 'referral'

@@ -6,6 +6,19 @@ import { epochMicros, fromEpochMicros, type KeysetPosition } from './keyset.js';
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageInsert = typeof messages.$inferInsert;
 
+/**
+ * Keys Parley itself writes into messages.metadata, next to the channel's extras. They hold row
+ * ids and times, which the API shows as typed fields instead.
+ */
+export const ParleyMetadataKey = {
+  /** The contact who wrote a reply under another visitor's comment. */
+  authorContactId: 'authorContactId',
+  /** On a comment: the private reply sent to its author. */
+  privateReplyMessageId: 'privateReplyMessageId',
+  /** On a comment: when the page liked it through Parley, as an ISO string. */
+  likedAt: 'likedAt',
+} as const;
+
 /** Inserts a message unless the channel already has one with the same provider id; returns undefined for a duplicate. */
 export async function insertMessageOnce(tx: Tx, values: MessageInsert): Promise<MessageRow | undefined> {
   const [row] = await tx
@@ -18,6 +31,15 @@ export async function insertMessageOnce(tx: Tx, values: MessageInsert): Promise<
 
 export async function findMessage(tx: Tx, messageId: string): Promise<MessageRow | undefined> {
   const [row] = await tx.select().from(messages).where(eq(messages.id, messageId));
+  return row;
+}
+
+/**
+ * Loads a message and locks its row until the transaction ends, so two agents acting on the same
+ * comment at once take turns.
+ */
+export async function findMessageForUpdate(tx: Tx, messageId: string): Promise<MessageRow | undefined> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
   return row;
 }
 
