@@ -19,6 +19,13 @@ export interface Config {
   readonly graphApiTimeoutMs: number;
   readonly dataDir: string;
   readonly logLevel: string;
+  /**
+   * The server's public base URL without a trailing slash, used in links Parley hands out, such
+   * as the status page of Meta's data-deletion callback.
+   */
+  readonly publicUrl: string;
+  /** Time between two runs of the retention purge inside the server, in seconds; 0 turns it off. */
+  readonly retentionIntervalSeconds: number;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
   readonly usesDevelopmentSecrets: boolean;
 }
@@ -45,6 +52,8 @@ const environmentSchema = z.object({
   GRAPH_API_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: urlWithScheme(['http', 'https']).optional(),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60 * 60),
   NODE_ENV: z.string().optional(),
 });
 
@@ -94,6 +103,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     graphApiTimeoutMs: env.GRAPH_API_TIMEOUT_MS,
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    retentionIntervalSeconds: env.RETENTION_INTERVAL_SECONDS,
     usesDevelopmentSecrets: missingSecrets.length > 0,
   });
 }

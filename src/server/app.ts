@@ -10,9 +10,12 @@ import { createMemoryEventBus } from '../events/memory-event-bus.js';
 import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
+import { createRedisPersonalKeyStore, noPersonalKeys } from '../privacy/personal-keys.js';
 import { buildParleySchema } from '../schema/build-schema.js';
+import { startRetentionSchedule } from '../services/retention-schedule.js';
 import { createServices, type Services } from '../services/services.js';
 import { registerGraphql } from './graphql.js';
+import { registerMetaDataDeletionRoutes } from './meta-data-deletion.routes.js';
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
 
 export interface App {
@@ -42,7 +45,10 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
   const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
-  const services = createServices({ config, db, bus: eventBus, log, sender });
+  const personalKeys = config.redisUrl ? await createRedisPersonalKeyStore(config.redisUrl, log) : noPersonalKeys;
+  // TODO(media): pass the media store here once it exists, so erasure and retention delete stored files.
+  const attachmentFiles = undefined;
+  const services = createServices({ config, db, bus: eventBus, log, sender, personalKeys, attachmentFiles });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -61,8 +67,13 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   await fastify.register(async (scope) => registerMetaWebhookRoutes(scope, config, { db, bus: eventBus }));
+  await fastify.register(async (scope) => registerMetaDataDeletionRoutes(scope, config, services.metaDataDeletion));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
+  const retentionSchedule =
+    config.retentionIntervalSeconds > 0
+      ? startRetentionSchedule(services.retention, config.retentionIntervalSeconds * 1000, log.child({ job: 'retention' }))
+      : undefined;
 
   return {
     fastify,
@@ -77,9 +88,11 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       return `http://${host}:${port}`;
     },
     async close() {
+      await retentionSchedule?.stop();
       await graphql.close();
       await fastify.close();
       await eventBus.close();
+      await personalKeys.close();
       await db.close();
     },
   };

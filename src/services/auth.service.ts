@@ -4,6 +4,7 @@ import { anonymousViewer, type Viewer } from '../auth/viewer.js';
 import { findAgent, findAgentByEmail, type AgentRow } from '../db/queries/agents.js';
 import { findTenantBySlug } from '../db/queries/tenants.js';
 import { AppError, ErrorCode, unauthenticated } from '../errors/app-error.js';
+import { isErasedAgent } from '../privacy/erased-agent.js';
 import type { ServiceDependencies } from './dependencies.js';
 
 export interface LoginResult {
@@ -37,7 +38,7 @@ export function createAuthService(deps: ServiceDependencies) {
 
     /**
      * Resolves a bearer token to a viewer. The agent is read from the database on every request,
-     * so a deleted agent or a changed role takes effect at once rather than at token expiry.
+     * so a deleted or erased agent or a changed role takes effect at once rather than at token expiry.
      * A missing token gives the anonymous viewer; a present but invalid one throws.
      */
     async viewerFromToken(token: string | undefined): Promise<Viewer> {
@@ -45,7 +46,7 @@ export function createAuthService(deps: ServiceDependencies) {
       const claims = verifyAgentToken(token, deps.config.jwtSecret);
       if (!claims) throw unauthenticated('The access token is invalid or expired; log in again.');
       const agent = await deps.db.withTenant(claims.tenantId, (tx) => findAgent(tx, claims.agentId));
-      if (!agent) throw unauthenticated('The agent for this token no longer exists; log in again.');
+      if (!agent || isErasedAgent(agent)) throw unauthenticated('The agent for this token no longer exists; log in again.');
       return { kind: 'agent', tenantId: agent.tenantId, agentId: agent.id, role: agent.role };
     },
   };

@@ -3,6 +3,8 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
+import type { AttachmentFileStore } from '../privacy/attachment-files.js';
+import type { PersonalKeyStore } from '../privacy/personal-keys.js';
 
 /** What services need from the outside world; built once at start and passed explicitly. */
 export interface ServiceDependencies {
@@ -11,4 +13,11 @@ export interface ServiceDependencies {
   bus: EventBus;
   log: Logger;
   sender: ChannelSender;
+  /** Personal data kept in Redis, deleted on erasure. */
+  personalKeys: PersonalKeyStore;
+  /** Stored attachment files; undefined while no media store is configured. */
+  attachmentFiles: AttachmentFileStore | undefined;
 }
+
+/** The part of the dependencies that privacy work (erasure, retention) needs. */
+export type PrivacyDependencies = Pick<ServiceDependencies, 'db' | 'bus' | 'log' | 'personalKeys' | 'attachmentFiles'>;

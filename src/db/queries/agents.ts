@@ -23,3 +23,12 @@ export async function insertAgent(tx: Tx, values: typeof agents.$inferInsert): P
   if (!row) throw new Error('insert into agents returned no row');
   return row;
 }
+
+export async function updateAgent(
+  tx: Tx,
+  agentId: string,
+  values: Partial<typeof agents.$inferInsert>,
+): Promise<AgentRow | undefined> {
+  const [row] = await tx.update(agents).set(values).where(eq(agents.id, agentId)).returning();
+  return row;
+}

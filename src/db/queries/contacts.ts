@@ -71,3 +71,21 @@ export async function findContactIdByIdentity(
 ): Promise<string | undefined> {
   return (await findIdentity(tx, channelId, externalId))?.contactId;
 }
+
+export async function findContact(tx: Tx, contactId: string): Promise<ContactRow | undefined> {
+  const [row] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+  return row;
+}
+
+export async function updateContact(
+  tx: Tx,
+  contactId: string,
+  values: Partial<Pick<ContactRow, 'displayName' | 'email' | 'phone'>>,
+): Promise<ContactRow | undefined> {
+  const [row] = await tx
+    .update(contacts)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(contacts.id, contactId))
+    .returning();
+  return row;
+}

@@ -134,3 +134,12 @@ export function listInboxPage(tx: Tx, filter: InboxFilter, limit: number, after?
 }
 
 export type InboxRow = Awaited<ReturnType<typeof listInboxPage>>[number];
+
+/** Unassigns every conversation assigned to the agent; returns the conversations that changed. */
+export function unassignConversationsOf(tx: Tx, agentId: string) {
+  return tx
+    .update(conversations)
+    .set({ assigneeId: null })
+    .where(eq(conversations.assigneeId, agentId))
+    .returning({ id: conversations.id });
+}

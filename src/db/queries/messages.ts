@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { messages } from '../schema.js';
 
@@ -134,4 +134,9 @@ export async function deleteStrayCopy(tx: Tx, channelId: string, providerMessage
         ne(messages.id, keepId),
       ),
     );
+}
+
+export async function countMessagesByAgent(tx: Tx, agentId: string): Promise<number> {
+  const [row] = await tx.select({ value: count() }).from(messages).where(eq(messages.authorAgentId, agentId));
+  return Number(row?.value ?? 0);
 }

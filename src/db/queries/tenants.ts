@@ -19,3 +19,8 @@ export async function countTenants(tx: Tx): Promise<number> {
   const [row] = await tx.select({ value: count() }).from(tenants);
   return Number(row?.value ?? 0);
 }
+
+export async function findTenant(tx: Tx, tenantId: string): Promise<TenantRow | undefined> {
+  const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
+  return row;
+}
