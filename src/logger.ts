@@ -1,15 +1,17 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
 /**
  * Creates the root logger. Child loggers carry request, socket and webhook ids; message text,
- * names, emails and phone numbers are never logged.
+ * names, emails and phone numbers are never logged. Logs go to stdout unless `destination` says
+ * otherwise; the CLI sends them to stderr, keeping stdout for its output.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'parley' },
     redact: { paths: ['req.headers.authorization', '*.accessToken', '*.password'], remove: true },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

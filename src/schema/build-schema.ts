@@ -3,8 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ConversationResolver } from '../resolvers/conversation.resolver.js';
+import { DataSubjectResolver } from '../resolvers/data-subject.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
 import { MessageResolver } from '../resolvers/message.resolver.js';
+import { RetentionResolver } from '../resolvers/retention.resolver.js';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
 
 export const resolvers = [
@@ -13,6 +15,8 @@ export const resolvers = [
   ConversationResolver,
   MessageResolver,
   SubscriptionResolver,
+  DataSubjectResolver,
+  RetentionResolver,
 ] as const;
 
 // type-graphql requires a PubSub whenever there are subscriptions, but every Parley subscription

@@ -40,3 +40,9 @@ registerEnumType(MessageStatus, {
   name: 'MessageStatus',
   description: 'RECEIVED for inbound messages; outbound ones move PENDING → SENT → DELIVERED → READ, or end FAILED.',
 });
+
+export const DataSubjectKind = { CONTACT: 'contact', AGENT: 'agent' } as const;
+export const DataSubjectRequestKind = { ACCESS: 'access', RECTIFICATION: 'rectification', ERASURE: 'erasure' } as const;
+
+registerEnumType(DataSubjectKind, { name: 'DataSubjectKind', description: 'Whose data a request is about: a visitor (contact) or an agent.' });
+registerEnumType(DataSubjectRequestKind, { name: 'DataSubjectRequestKind' });
