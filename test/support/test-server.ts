@@ -26,6 +26,8 @@ export interface TestServerOptions {
   sender?: ChannelSender;
   /** Use the in-process event bus even when REDIS_URL is set. */
   memoryEventBus?: boolean;
+  /** More environment variables, such as PUBLIC_URL or RETENTION_INTERVAL_SECONDS. */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...options.environment,
   });
   const app = await createApp(config, createLogger(config.logLevel), {
     skipMigrations: database.migrated,
