@@ -16,7 +16,8 @@ export function hasRoleAtLeast(viewer: AgentViewer, role: AgentRole): boolean {
 export function requireRole(viewer: Viewer, role: AgentRole, action: string): AgentViewer {
   const agent = requireAgent(viewer);
   if (!hasRoleAtLeast(agent, role)) {
-    throw forbidden(`Only a ${role} or higher may ${action}; your role is ${agent.role}.`);
+    const allowed = role === 'admin' ? 'an admin' : `a ${role} or higher`;
+    throw forbidden(`Only ${allowed} may ${action}; your role is ${agent.role}.`);
   }
   return agent;
 }

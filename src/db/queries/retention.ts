@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { contacts, conversations, mediaObjects, messages, pendingMessageUpdates, tenants } from '../schema.js';
 
@@ -119,13 +119,20 @@ export async function purgeExpiredMedia(tx: Tx, cutoff: Date, limit: number | un
 }
 
 /**
- * Deletes (or counts) contacts of the current tenant that have no conversation left and whose
- * profile did not change since `cutoff`, so a purge leaves no profile without a conversation.
+ * Deletes (or counts) contacts of the current tenant whose profile did not change since `cutoff`
+ * and who have no conversation active since then, so a purge leaves no profile behind without a
+ * conversation. Their expired conversations, if any are left, go with them by cascade; a dry run
+ * counts the same contacts, because it counts before the conversations are gone.
  */
 export async function purgeContactsWithoutConversations(tx: Tx, cutoff: Date, dryRun: boolean): Promise<number> {
   const condition = and(
     lt(contacts.updatedAt, cutoff),
-    notExists(tx.select({ one: sql`1` }).from(conversations).where(eq(conversations.contactId, contacts.id))),
+    notExists(
+      tx
+        .select({ one: sql`1` })
+        .from(conversations)
+        .where(and(eq(conversations.contactId, contacts.id), gte(conversations.lastActivityAt, cutoff))),
+    ),
   );
   if (dryRun) {
     const [row] = await tx.select({ value: count() }).from(contacts).where(condition);
