@@ -4,8 +4,8 @@ export type { Logger };
 
 /**
  * Creates the root logger. Child loggers carry request, socket and webhook ids; message text,
- * names, emails and phone numbers are never logged. Logs go to stdout unless `destination` says
- * otherwise; the CLI sends them to stderr, keeping stdout for its output.
+ * names, emails and phone numbers are never logged. Logs go to stdout unless `destination` names
+ * another stream. The CLI sends them to stderr, keeping stdout for its output.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {

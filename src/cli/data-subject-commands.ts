@@ -16,7 +16,7 @@ function subjectIdOption(values: CliValues, kind: 'contact' | 'agent'): string {
   return fromGlobalId(kind === 'contact' ? 'Contact' : 'Agent', value, `--${kind}-id`);
 }
 
-/** An option for a correction: absent keeps the field, an empty value clears it (contacts only). */
+/** Reads a correction option: absent keeps the field, and an empty value clears it (contacts only). */
 function correctionOption(values: CliValues, name: string): string | null | undefined {
   const value = values[name];
   if (value === undefined) return undefined;

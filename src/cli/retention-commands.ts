@@ -14,7 +14,7 @@ function describeResult(result: TenantPurgeResult, dryRun: boolean): string {
   );
 }
 
-/** `parley retention purge [--tenant SLUG] [--dry-run]`, printing one line per tenant as it finishes. */
+/** Runs `parley retention purge [--tenant SLUG] [--dry-run]`, printing one line per tenant as it finishes. */
 export async function runRetentionCommand(config: Config, action: string | undefined, values: CliValues): Promise<number> {
   if (action !== 'purge') throw new UsageError(`Unknown command "retention ${action ?? ''}"; use retention purge.`);
   const tenantSlug = typeof values.tenant === 'string' && values.tenant !== '' ? values.tenant : undefined;

@@ -1,12 +1,12 @@
 /**
- * Where copies of attachments are stored (media_objects.storage_key names one file). Erasure and
- * the retention purge delete files through it after their transaction commits.
+ * Storage of attachment copies (media_objects.storage_key names one file). Erasure and the
+ * retention purge delete files through it before their transaction commits.
  */
 export interface AttachmentFileStore {
   deleteFiles(storageKeys: string[]): Promise<void>;
 }
 
-/** What happened to an erased person's stored attachment files. */
+/** Outcome for an erased person's stored attachment files. */
 export type FileDeletionOutcome = 'none' | 'deleted' | 'no_store_configured';
 
 /**

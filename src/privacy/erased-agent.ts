@@ -9,7 +9,7 @@ export const FORMER_AGENT_NAME = 'Former agent';
  */
 export const ERASED_PASSWORD_HASH = '!erased';
 
-/** A non-deliverable address: the .invalid top-level domain is reserved by RFC 2606. */
+/** Returns a non-deliverable address: RFC 2606 reserves the .invalid top-level domain. */
 export function erasedAgentEmail(agentId: string): string {
   return `erased-${agentId}@erased.invalid`;
 }

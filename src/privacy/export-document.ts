@@ -1,5 +1,5 @@
 /**
- * The machine-readable answer to an access request: everything Parley holds about one person,
+ * The machine-readable export for an access request: all data Parley stores about one person,
  * as JSON-safe values (instants as ISO 8601 strings). The HTML version renders this same
  * document.
  */

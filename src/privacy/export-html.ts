@@ -56,7 +56,6 @@ function renderValue(value: JsonValue): string {
  * resources, every value escaped.
  */
 export function renderDataExportHtml(document: DataExport): string {
-  const who = document.subject.kind === 'contact' ? 'contact' : 'agent';
   const sections = Object.entries(document.sections)
     .map(([key, items]) => `<h2>${escapeHtml(SECTION_TITLES[key] ?? labelOf(key))}</h2>\n${renderValue(items)}`)
     .join('\n');
@@ -69,7 +68,7 @@ export function renderDataExportHtml(document: DataExport): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>Personal data held about a ${who}</h1>
+<h1>Personal data stored about a ${document.subject.kind}</h1>
 <p>Exported by Parley for ${escapeHtml(document.tenant.name)} on ${escapeHtml(document.generatedAt)}.
 The same data is available as machine-readable JSON.</p>
 <h2>Profile</h2>

@@ -3,8 +3,8 @@ import type { Logger } from '../logger.js';
 
 /**
  * Redis keys that hold one person's data must live under this prefix, so that erasure finds and
- * deletes them. Today Parley keeps no such keys (Redis carries only pub/sub, which stores
- * nothing); a feature that caches a contact or an agent in Redis uses this prefix.
+ * deletes them. Parley keeps no such keys yet, because Redis carries only pub/sub, which stores
+ * nothing. A feature that caches a contact or an agent in Redis must use this prefix.
  */
 export function personalKeyPrefix(tenantId: string, subjectKind: 'contact' | 'agent', subjectId: string): string {
   return `parley:tenant:${tenantId}:${subjectKind}:${subjectId}:`;

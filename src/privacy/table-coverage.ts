@@ -1,15 +1,15 @@
 /**
  * How every table of the database is covered by data-subject requests. A test compares this map
  * with the tables PostgreSQL reports and fails for a table missing here, so a new table must be
- * classified before it ships: say how its rows are exported and erased for each kind of person,
- * or why it holds no personal data.
+ * classified before it ships, stating how its rows are exported and erased for each kind of
+ * person, or why it contains no personal data.
  */
 
-/** How one kind of person's rows in a table are handled. */
+/** Handling of one kind of person's rows in a table. */
 export interface SubjectCoverage {
-  /** Where the rows appear in the access export. */
+  /** Place of the rows in the access export. */
   export: string;
-  /** What erasure does to the rows. */
+  /** Effect of erasure on the rows. */
   erase: string;
 }
 

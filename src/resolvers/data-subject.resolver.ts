@@ -20,13 +20,13 @@ const toExportPayload = (result: DataExportResult) =>
 /** Data-subject requests; every mutation here needs the admin role. */
 @Resolver()
 export class DataSubjectResolver {
-  @Mutation(() => DataExportPayload, { description: 'Exports everything Parley holds about a contact, as JSON and HTML. Admins only.' })
+  @Mutation(() => DataExportPayload, { description: 'Exports all data Parley stores about a contact, as JSON and HTML. Admins only.' })
   async exportContactData(@Arg('contactId', () => ID) contactId: string, @Ctx() context: RequestContext): Promise<DataExportPayload> {
     const id = fromGlobalId('Contact', contactId, 'contactId');
     return toExportPayload(await context.services.dataSubjects.exportContact(context.viewer, id));
   }
 
-  @Mutation(() => DataExportPayload, { description: 'Exports everything Parley holds about an agent, as JSON and HTML. Admins only.' })
+  @Mutation(() => DataExportPayload, { description: 'Exports all data Parley stores about an agent, as JSON and HTML. Admins only.' })
   async exportAgentData(@Arg('agentId', () => ID) agentId: string, @Ctx() context: RequestContext): Promise<DataExportPayload> {
     const id = fromGlobalId('Agent', agentId, 'agentId');
     return toExportPayload(await context.services.dataSubjects.exportAgent(context.viewer, id));

@@ -2,7 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import { DataSubjectRequest } from './data-subject-request.type.js';
 
-@ObjectType({ description: 'Everything Parley holds about one person, in two formats with the same content.' })
+@ObjectType({ description: 'All data Parley stores about one person, in two formats with the same content.' })
 export class DataExportPayload {
   @Field(() => DataSubjectRequest)
   request!: DataSubjectRequest;

@@ -2,7 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
 import { DataSubjectKind, DataSubjectRequestKind } from './enums.js';
 
-@ObjectType({ description: "A recorded access, rectification or erasure request about a person; it holds none of the person's data." })
+@ObjectType({ description: "A recorded access, rectification or erasure request about a person, without any of the person's data." })
 export class DataSubjectRequest {
   @Field(() => ID)
   id!: string;

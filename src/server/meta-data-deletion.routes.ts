@@ -58,7 +58,7 @@ function sendProblem(request: FastifyRequest<{ Querystring: { format?: string } 
 }
 
 /**
- * Meta's data-deletion callback and the status page its answer links to. The callback verifies
+ * Registers Meta's data-deletion callback and the status page its response links to. The callback verifies
  * the signed_request before touching anything, so a bad signature changes nothing.
  */
 export async function registerMetaDataDeletionRoutes(

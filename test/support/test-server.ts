@@ -46,6 +46,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     GRAPH_API_URL: options.graphApiUrl ?? 'http://127.0.0.1:9/v21.0',
     GRAPH_API_TIMEOUT_MS: '5000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Off unless a test sets it: a purge in the background would disturb statement counts.
+    RETENTION_INTERVAL_SECONDS: '0',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.environment,

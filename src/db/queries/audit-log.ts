@@ -8,7 +8,7 @@ export type AuditLogRow = typeof auditLog.$inferSelect;
 export type AuditActorKind = 'agent' | 'operator' | 'system' | 'meta';
 
 export interface AuditEntryInput {
-  /** Null for the platform's own entries, which no tenant sees. */
+  /** Null for the platform's own entries, which RLS hides from every tenant. */
   tenantId: string | null;
   actorKind: AuditActorKind;
   actorId?: string | null;

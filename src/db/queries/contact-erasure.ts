@@ -12,7 +12,7 @@ import {
   privacyPolicyViews,
 } from '../schema.js';
 
-/** What an erasure removed, as anonymous counts; the statistics a tenant keeps of the person. */
+/** Rows an erasure removed, as anonymous counts: the only statistics a tenant keeps of the person. */
 export interface ContactErasureCounts {
   channelIdentities: number;
   conversations: number;

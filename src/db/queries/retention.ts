@@ -65,9 +65,9 @@ export interface ExpiredConversationBatch {
 }
 
 /**
- * Finds up to `limit` (undefined: all) conversations of the current tenant whose last activity is before `cutoff`
- * and, unless `dryRun`, deletes them; messages, their media rows and the conversation's event
- * log go with them by cascade.
+ * Finds up to `limit` (undefined: all) conversations of the current tenant whose last activity
+ * is before `cutoff` and, unless `dryRun`, deletes them. Their messages, media rows and event log
+ * go with them by cascade.
  */
 export async function purgeExpiredConversations(
   tx: Tx,
@@ -121,8 +121,8 @@ export async function purgeExpiredMedia(tx: Tx, cutoff: Date, limit: number | un
 /**
  * Deletes (or counts) contacts of the current tenant whose profile did not change since `cutoff`
  * and who have no conversation active since then, so a purge leaves no profile behind without a
- * conversation. Their expired conversations, if any are left, go with them by cascade; a dry run
- * counts the same contacts, because it counts before the conversations are gone.
+ * conversation. Their expired conversations, if any are left, go with them by cascade. A dry run
+ * counts the same contacts, because the condition ignores expired conversations.
  */
 export async function purgeContactsWithoutConversations(tx: Tx, cutoff: Date, dryRun: boolean): Promise<number> {
   const condition = and(

@@ -11,8 +11,8 @@ import {
   privacyPolicyViews,
 } from '../schema.js';
 
-// Reads everything Parley holds about one person, for the export of an access request. Run in
-// the person's tenant; row-level security keeps every query inside it.
+// Reads all data Parley stores about one person, for the export of an access request. Run in
+// the person's tenant, where row-level security keeps every query inside it.
 
 export type ConversationEventRow = typeof conversationEvents.$inferSelect;
 export type MediaObjectRow = typeof mediaObjects.$inferSelect;

@@ -21,15 +21,15 @@ export interface DataExportResult {
   html: string;
 }
 
-/** How the admin reached Parley; stored with the request. */
+/** Interface the admin used, stored with the request. */
 export type RequestChannel = 'graphql' | 'cli';
 
 // Errors that mean the request never reached a person: those are not recorded as requests.
 const UNRECORDED_ERRORS = new Set<string>([ErrorCode.Unauthenticated, ErrorCode.Forbidden, ErrorCode.NotFound]);
 
 /**
- * Access, rectification and erasure requests about a contact or an agent, answered by a tenant
- * admin. Every request that reaches a person is recorded in data_subject_requests and the audit
+ * Creates the service for access, rectification and erasure requests about a contact or an
+ * agent, made by a tenant admin. Every request that reaches a person is recorded in data_subject_requests and the audit
  * log, with its outcome, and without the person's data.
  */
 export function createDataSubjectService(deps: PrivacyDependencies) {

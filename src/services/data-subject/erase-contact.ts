@@ -10,7 +10,7 @@ import { recordDataSubjectRequest, type Requester } from './record-request.js';
 /**
  * Erases a contact in one tenant: every row about them, their stored attachment files and their
  * Redis keys, then records the request with counts only. Irreversible. Erasing a contact that an
- * earlier request already erased changes nothing and records the request again; an id that never
+ * earlier request already erased changes nothing but records the request again. An id that never
  * was a contact of the tenant is NOT_FOUND.
  *
  * Files and Redis keys are deleted before the transaction commits: if either fails, the rows

@@ -43,7 +43,7 @@ function exportMedia(media: MediaObjectRow): JsonObject {
   });
 }
 
-/** A message with its attachments, each linked to its stored copy where one exists. */
+/** Exports a message with its attachments, each linked to its stored copy where one exists. */
 function exportMessage(message: MessageRow, media: MediaObjectRow[]): JsonObject {
   const attachments = Array.isArray(message.attachments) ? (message.attachments as Record<string, unknown>[]) : [];
   return toJsonObject({
@@ -107,7 +107,7 @@ const exportRequest = (request: DataSubjectRequestRow) =>
     completedAt: request.completedAt,
   });
 
-/** Collects everything the tenant holds about a contact. Runs in the contact's tenant transaction. */
+/** Collects all data the tenant stores about a contact. Runs in the contact's tenant transaction. */
 export async function buildContactExport(tx: Tx, tenantId: string, contactId: string): Promise<DataExport> {
   const tenant = await findTenant(tx, tenantId);
   const contact = await findContact(tx, contactId);
@@ -167,7 +167,7 @@ export async function buildContactExport(tx: Tx, tenantId: string, contactId: st
   };
 }
 
-/** Collects everything the tenant holds about an agent. Runs in the agent's tenant transaction. */
+/** Collects all data the tenant stores about an agent. Runs in the agent's tenant transaction. */
 export async function buildAgentExport(tx: Tx, tenantId: string, agentId: string): Promise<DataExport> {
   const tenant = await findTenant(tx, tenantId);
   const agent = await findAgent(tx, agentId);
