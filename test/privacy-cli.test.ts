@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 // Each run starts tsx and opens the database (PGlite takes seconds), so these tests get more time.
-describe('parley contact', { timeout: 120_000 }, () => {
+describe('parley contact', { timeout: 240_000 }, () => {
   it('exports JSON to stdout', async () => {
     const result = await runCli(database, ['contact', 'export', '--tenant', SLUG, '--contact-id', contactId, '--requested-by', ADMIN]);
 
@@ -130,7 +130,7 @@ describe('parley contact', { timeout: 120_000 }, () => {
   });
 });
 
-describe('parley agent', { timeout: 120_000 }, () => {
+describe('parley agent', { timeout: 240_000 }, () => {
   it('corrects languages and skills, exports, then erases', async () => {
     const rectified = await runCli(database, [
       'agent', 'rectify', '--tenant', SLUG, '--agent-id', agentId, '--requested-by', ADMIN, '--languages', 'EN-gb,nl', '--skills', 'billing, returns',
@@ -151,7 +151,7 @@ describe('parley agent', { timeout: 120_000 }, () => {
   });
 });
 
-describe('parley retention purge', { timeout: 120_000 }, () => {
+describe('parley retention purge', { timeout: 240_000 }, () => {
   it('counts with --dry-run, then deletes and reports per tenant', async () => {
     const dryRun = await runCli(database, ['retention', 'purge', '--dry-run']);
     const stillThere = await query(sql`select 1 from contacts where id = ${rowIdOf(expiredContactId)}`);

@@ -88,6 +88,14 @@ describe('exportContactData', () => {
       sql`insert into privacy_policy_views (tenant_id, contact_id, version, locale) values (${tenant.tenantId}, ${rowId}, 3, 'nl-BE') returning id`,
     );
 
+    const reaction = { type: 'message_reaction', contact: { externalId: visitor }, emoji: '👍' };
+    await queryRows(
+      server,
+      sql`insert into pending_message_updates (tenant_id, channel_id, provider_message_id, event)
+          select tenant_id, channel_id, 'm_not_yet_here', ${JSON.stringify(reaction)}::jsonb from contact_identities where contact_id = ${rowId}
+          returning id`,
+    );
+
     const data = await graphqlData(server.graphqlUrl, ExportContactDataDocument, { contactId }, tenant.adminToken);
     const json = data.exportContactData.json as any;
 
@@ -109,6 +117,7 @@ describe('exportContactData', () => {
     ]);
     expect(conversation.events.map((event: any) => event.kind)).toEqual(['opened', 'message_received', 'message_received']);
     expect(json.sections.privacyPolicyViews).toEqual([expect.objectContaining({ version: 3, locale: 'nl-BE' })]);
+    expect(json.sections.pendingMessageUpdates).toEqual([expect.objectContaining({ providerMessageId: 'm_not_yet_here', event: reaction })]);
     expect(json.sections.auditEntries.map((entry: any) => entry.action)).toEqual(['data_subject.rectification', 'data_subject.access']);
     expect(json.sections.dataSubjectRequests.map((request: any) => request.kind)).toEqual(['rectification', 'access']);
 

@@ -36,7 +36,7 @@ export async function withPrivacyDependencies<T>(config: Config, work: (deps: Pr
     await db.migrate();
     bus = config.redisUrl ? await createRedisEventBus(config.redisUrl, log) : createMemoryEventBus(log);
     personalKeys = config.redisUrl ? await createRedisPersonalKeyStore(config.redisUrl, log) : noPersonalKeys;
-    // TODO(media): pass the media store once it exists, as the server does.
+    // No media store yet, as in createApp.
     return await work({ db, bus, log, personalKeys, attachmentFiles: undefined });
   } finally {
     await personalKeys.close();

@@ -3,6 +3,7 @@ import type { DataExport, JsonValue } from './export-document.js';
 const SECTION_TITLES: Record<string, string> = {
   channelIdentities: 'Channel identities',
   conversations: 'Conversations and messages',
+  pendingMessageUpdates: 'Updates waiting for their message',
   privacyPolicyViews: 'Privacy policy views',
   messagesWritten: 'Messages written',
   conversationEvents: 'Conversation events',

@@ -71,8 +71,7 @@ export const TABLE_COVERAGE: Record<string, TableCoverage> = {
   pending_message_updates: {
     personalData: true,
     contact: {
-      // TODO(privacy): add these to the export; they are short-lived but hold the contact's external id.
-      export: 'not exported: updates waiting for a message that has not arrived yet',
+      export: 'pendingMessageUpdates',
       erase: "deleted by the provider ids of the contact's messages and by the contact's external id in the event",
     },
   },

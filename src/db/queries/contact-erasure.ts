@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import {
   channels,
@@ -11,6 +11,7 @@ import {
   pendingMessageUpdates,
   privacyPolicyViews,
 } from '../schema.js';
+import { pendingUpdateOfContact } from './subject-records.js';
 
 /** Rows an erasure removed, as anonymous counts: the only statistics a tenant keeps of the person. */
 export interface ContactErasureCounts {
@@ -42,8 +43,7 @@ const countOf = async (query: Promise<{ value: number }[]>) => Number((await que
  * to media_objects. So the conversation event log loses these conversations too: the counts
  * returned here, stored in the request and the audit entry, are the anonymous statistics that
  * remain. pending_message_updates has no foreign key to the contact, so it is cleared here
- * explicitly: by the provider ids of the contact's messages and by the contact's channel ids in
- * the stored event.
+ * explicitly, matched as pendingUpdateOfContact describes.
  */
 export async function deleteContactWithData(tx: Tx, contactId: string): Promise<ContactErasure> {
   const conversationRows = await tx
@@ -88,19 +88,7 @@ export async function deleteContactWithData(tx: Tx, contactId: string): Promise<
 
   const pending = await tx
     .delete(pendingMessageUpdates)
-    .where(
-      sql`exists (
-        select 1 from ${messages} m join ${conversations} c on c.id = m.conversation_id
-        where c.contact_id = ${contactId}
-          and m.channel_id = ${pendingMessageUpdates.channelId}
-          and m.provider_message_id = ${pendingMessageUpdates.providerMessageId}
-      ) or exists (
-        select 1 from ${contactIdentities} i
-        where i.contact_id = ${contactId}
-          and i.channel_id = ${pendingMessageUpdates.channelId}
-          and ${pendingMessageUpdates.event} -> 'contact' ->> 'externalId' = i.external_id
-      )`,
-    )
+    .where(pendingUpdateOfContact(contactId))
     .returning({ id: pendingMessageUpdates.id });
 
   await tx.delete(contacts).where(eq(contacts.id, contactId));

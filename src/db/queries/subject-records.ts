@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import {
   agents,
@@ -8,6 +8,7 @@ import {
   conversations,
   mediaObjects,
   messages,
+  pendingMessageUpdates,
   privacyPolicyViews,
 } from '../schema.js';
 
@@ -101,4 +102,27 @@ export function listConversationsAssignedTo(tx: Tx, agentId: string) {
     .from(conversations)
     .where(eq(conversations.assigneeId, agentId))
     .orderBy(asc(conversations.createdAt), asc(conversations.id));
+}
+
+/**
+ * Matches pending updates that belong to a contact: by the provider ids of the contact's
+ * messages, or by the contact's external id in the stored event. Export and erasure share it.
+ */
+export function pendingUpdateOfContact(contactId: string) {
+  return sql`(exists (
+    select 1 from ${messages} m join ${conversations} c on c.id = m.conversation_id
+    where c.contact_id = ${contactId}
+      and m.channel_id = ${pendingMessageUpdates.channelId}
+      and m.provider_message_id = ${pendingMessageUpdates.providerMessageId}
+  ) or exists (
+    select 1 from ${contactIdentities} i
+    where i.contact_id = ${contactId}
+      and i.channel_id = ${pendingMessageUpdates.channelId}
+      and ${pendingMessageUpdates.event} -> 'contact' ->> 'externalId' = i.external_id
+  ))`;
+}
+
+/** Updates waiting for a message of the contact that has not arrived yet. */
+export function listPendingUpdatesOfContact(tx: Tx, contactId: string) {
+  return tx.select().from(pendingMessageUpdates).where(pendingUpdateOfContact(contactId)).orderBy(asc(pendingMessageUpdates.id));
 }

@@ -30,6 +30,7 @@ export function eraseContact(
       return recordDataSubjectRequest(tx, { ...record, status: 'completed', details: { alreadyErased: true } });
     }
 
+    // TODO(privacy): publish a conversation-removed event once the API has one, so open inboxes drop the thread.
     const erasure = await deleteContactWithData(tx, contactId);
     const storedFiles = await deleteAttachmentFiles(deps.attachmentFiles, erasure.storageKeys);
     const cacheKeys = await deps.personalKeys.deleteKeysWithPrefix(personalKeyPrefix(tenantId, 'contact', contactId));

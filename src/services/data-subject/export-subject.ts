@@ -13,6 +13,7 @@ import {
   listMediaOfMessages,
   listMessagesByAgent,
   listMessagesOfConversations,
+  listPendingUpdatesOfContact,
   listPolicyViewsOfContact,
   type ConversationEventRow,
   type MediaObjectRow,
@@ -157,6 +158,9 @@ export async function buildContactExport(tx: Tx, tenantId: string, contactId: st
             .map((message) => exportMessage(message, media.filter((row) => row.messageId === message.id))),
           events: events.filter((event) => event.conversationId === conversation.id).map(exportEvent),
         }),
+      ),
+      pendingMessageUpdates: (await listPendingUpdatesOfContact(tx, contactId)).map((update) =>
+        toJsonObject({ providerMessageId: update.providerMessageId, event: update.event, createdAt: update.createdAt }),
       ),
       privacyPolicyViews: (await listPolicyViewsOfContact(tx, contactId)).map((view) =>
         toJsonObject({ version: view.version, locale: view.locale, shownAt: view.shownAt }),
