@@ -156,7 +156,7 @@ describe('parley retention purge', { timeout: 240_000 }, () => {
     const dryRun = await runCli(database, ['retention', 'purge', '--dry-run']);
     const stillThere = await query(sql`select 1 from contacts where id = ${rowIdOf(expiredContactId)}`);
     const purge = await runCli(database, ['retention', 'purge', '--tenant', SLUG]);
-    const gone = await query(sql`select 1 from contacts where id = ${rowIdOf(expiredContactId)}`);
+    const afterPurge = await query(sql`select 1 from contacts where id = ${rowIdOf(expiredContactId)}`);
     const audit = await query<{ data: Record<string, unknown> }>(sql`select data from audit_log where action = 'retention.purge'`);
 
     expect(dryRun.code).toBe(0);
@@ -172,7 +172,7 @@ describe('parley retention purge', { timeout: 240_000 }, () => {
         `tenant ${SLUG}: deleted 1 conversations, 1 messages, 1 contacts without conversations, 0 attachment rows (0 stored files), 0 pending updates\n` +
         'Done: 1 tenants with a retention period checked.\n',
     );
-    expect(gone).toEqual([]);
+    expect(afterPurge).toEqual([]);
     expect(audit.map((row) => row.data.conversations)).toEqual([1]);
   });
 

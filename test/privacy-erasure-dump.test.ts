@@ -25,7 +25,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A full dump of PostgreSQL: pg_dump on a real server, every row of every table as JSON on PGlite. */
+/** Dumps all of PostgreSQL: pg_dump on a real server, every row of every table as JSON on PGlite. */
 async function dumpDatabase(): Promise<string> {
   const databaseUrl = server.database.databaseUrl;
   if (databaseUrl) {
@@ -54,7 +54,7 @@ async function dumpDatabase(): Promise<string> {
   return parts.join('\n');
 }
 
-/** Every Redis key with its value: GET for strings, DUMP (the serialized value) for other types. */
+/** Dumps every Redis key with its value: GET for strings, DUMP (the serialized value) for other types. */
 async function dumpRedis(client: Redis): Promise<string> {
   const parts: string[] = [];
   let cursor = '0';
@@ -109,7 +109,7 @@ const stringsOf = (visitor: Visitor) => [visitor.psid, visitor.name, visitor.ema
 describe('contact erasure', () => {
   it("leaves none of the contact's strings in PostgreSQL or Redis", async () => {
     const erased = await createVisitor('Erased');
-    const kept = await createVisitor('Kept');
+    const otherVisitor = await createVisitor('Kept');
     const rowId = rowIdOf(erased.contactId);
 
     // Data other features write about the contact: a stored attachment copy, an update that
@@ -145,7 +145,7 @@ describe('contact erasure', () => {
 
     const afterDump = await dumpDatabase();
     for (const value of stringsOf(erased)) expect(afterDump, `PostgreSQL still holds ${value}`).not.toContain(value);
-    for (const value of stringsOf(kept)) expect(afterDump, `the dump lost the other contact's ${value}`).toContain(value);
+    for (const value of stringsOf(otherVisitor)) expect(afterDump, `the dump lost the other contact's ${value}`).toContain(value);
     expect(afterDump).toContain(rowId);
 
     if (redis) {

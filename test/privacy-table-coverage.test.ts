@@ -19,7 +19,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** The application's tables as PostgreSQL reports them; drizzle's migration log lives in its own schema. */
+/** Lists the application's tables as PostgreSQL reports them; drizzle's migration log is in its own schema. */
 async function listTables(): Promise<string[]> {
   const result = await db.withSystem((tx) =>
     tx.execute(sql`
@@ -37,7 +37,7 @@ describe('privacy table coverage', () => {
     const unclassified = tables.filter((table) => !(table in TABLE_COVERAGE));
 
     // On failure: add the table to TABLE_COVERAGE in src/privacy/table-coverage.ts, saying how
-    // export and erasure handle its rows, or why it holds no personal data.
+    // export and erasure handle its rows, or why it contains no personal data.
     expect(unclassified).toEqual([]);
     expect(tables.length).toBeGreaterThanOrEqual(16);
   });

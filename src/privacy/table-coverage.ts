@@ -1,8 +1,8 @@
 /**
  * How every table of the database is covered by data-subject requests. A test compares this map
- * with the tables PostgreSQL reports and fails for a table missing here, so a new table must be
- * classified before it ships, stating how its rows are exported and erased for each kind of
- * person, or why it contains no personal data.
+ * with the tables PostgreSQL reports and fails for a table missing here. So a new table must be
+ * classified before it ships: how its rows are exported and erased for each kind of person, or
+ * why it contains no personal data.
  */
 
 /** Handling of one kind of person's rows in a table. */

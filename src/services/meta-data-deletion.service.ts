@@ -22,9 +22,9 @@ export interface MetaDeletionReceipt {
 }
 
 /**
- * Answers Meta's data-deletion callback: erases every contact with the user's id on a Meta
- * channel, in every tenant that has one, with the same erasure as a tenant admin's request. Only
- * a keyed hash of the user id is stored, so the status page can answer without keeping the id.
+ * Creates the handler of Meta's data-deletion callback. It erases every contact with the user's
+ * id on a Meta channel, in every tenant that has one, with the same erasure as a tenant admin's
+ * request. Only a keyed hash of the user id is stored, so the status page works without the id.
  */
 export function createMetaDataDeletionService(deps: PrivacyDependencies & { appSecret: string; publicUrl: string }) {
   const hashUserId = (userId: string) => createHmac('sha256', deps.appSecret).update(`meta-user:${userId}`).digest('hex');

@@ -16,7 +16,7 @@ import { requireRole } from './authorization.js';
 import type { PrivacyDependencies } from './dependencies.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The longest period accepted: 100 years, in days. */
+/** Maximum retention period in days (100 years). */
 export const MAX_RETENTION_DAYS = 36_500;
 /** Conversations or media rows deleted per transaction, so one purge never holds long locks. */
 const PURGE_BATCH_SIZE = 500;

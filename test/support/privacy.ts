@@ -11,7 +11,7 @@ import type { TestDatabase } from './databases.js';
 /** A random suffix, so strings of one test's visitor appear nowhere else. */
 export const uniqueSuffix = () => randomBytes(6).toString('hex');
 
-/** A Messenger webhook with one visitor message: text, or an image attachment at `imageUrl`. */
+/** Builds a Messenger webhook with one visitor message: text, or an image attachment at `imageUrl`. */
 export function messengerMessage(
   visitorId: string,
   mid: string,
@@ -49,7 +49,7 @@ export async function receiveVisitorMessages(
   return toGlobalId('Contact', row.contact_id);
 }
 
-/** The rows of a drizzle `execute` result, from postgres.js (an array) or PGlite ({ rows }). */
+/** Returns the rows of a drizzle `execute` result, from postgres.js (an array) or PGlite ({ rows }). */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];

@@ -7,7 +7,7 @@ import {
   type DataSubjectRequestRow,
 } from '../../db/queries/data-subject-requests.js';
 
-/** Who asked: a tenant admin (through GraphQL or the CLI), or Meta's data-deletion callback. */
+/** Requester: a tenant admin (through GraphQL or the CLI), or Meta's data-deletion callback. */
 export type Requester =
   | { kind: 'agent'; agentId: string; via: 'graphql' | 'cli' }
   | { kind: 'meta'; metaDeletionRequestId: string };
