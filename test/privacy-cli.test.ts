@@ -33,6 +33,7 @@ async function query<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
   }
 }
 
+// Starting a server with an embedded PGlite can take a minute on a busy 2-core machine.
 beforeAll(async () => {
   database = await createTestDatabase();
   outputFolder = await mkdtemp(path.join(tmpdir(), 'parley-cli-export-'));
@@ -51,7 +52,7 @@ beforeAll(async () => {
     // The CLI opens the same database; an embedded PGlite must be closed first.
     await server.close();
   }
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await rm(outputFolder, { recursive: true, force: true });

@@ -47,6 +47,7 @@ const auditActionsAbout = async (subjectId: string) =>
     (row) => row.action,
   );
 
+// Starting a server with an embedded PGlite can take a minute on a busy 2-core machine.
 beforeAll(async () => {
   graphApi = await startFakeGraphApi();
   graphApi.allowToken(PAGE_TOKEN);
@@ -54,7 +55,7 @@ beforeAll(async () => {
   tenant = await createTenantWithChannels(server, 'privacy-tenant', [{ kind: 'messenger', externalId: PAGE_ID }]);
   supervisor = await addAgent(server, tenant.slug, 'sam', 'supervisor');
   agent = await addAgent(server, tenant.slug, 'ada', 'agent');
-});
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();

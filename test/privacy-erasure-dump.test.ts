@@ -14,11 +14,12 @@ let server: TestServer;
 let tenant: TestTenant;
 let redis: Redis | undefined;
 
+// Starting a server with an embedded PGlite can take a minute on a busy 2-core machine.
 beforeAll(async () => {
   server = await startTestServer();
   tenant = await createTenantWithChannels(server, 'dump-tenant', [{ kind: 'messenger', externalId: PAGE_ID }]);
   if (process.env.REDIS_URL) redis = new Redis(process.env.REDIS_URL);
-});
+}, 180_000);
 
 afterAll(async () => {
   await redis?.quit();

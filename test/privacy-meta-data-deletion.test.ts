@@ -14,11 +14,12 @@ let server: TestServer;
 let tenantA: TestTenant;
 let tenantB: TestTenant;
 
+// Starting a server with an embedded PGlite can take a minute on a busy 2-core machine.
 beforeAll(async () => {
   server = await startTestServer({ environment: { PUBLIC_URL: 'https://inbox.example.test/' } });
   tenantA = await createTenantWithChannels(server, 'meta-a', [{ kind: 'messenger', externalId: PAGE_A }]);
   tenantB = await createTenantWithChannels(server, 'meta-b', [{ kind: 'messenger', externalId: PAGE_B }]);
-});
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();

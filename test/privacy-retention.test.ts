@@ -11,11 +11,12 @@ const PAGE_ID = '100000000000021';
 let server: TestServer;
 let tenant: TestTenant;
 
+// Starting a server with an embedded PGlite can take a minute on a busy 2-core machine.
 beforeAll(async () => {
   // A one-second purge interval, so the scheduled purge runs while the test waits.
   server = await startTestServer({ environment: { RETENTION_INTERVAL_SECONDS: '1' } });
   tenant = await createTenantWithChannels(server, 'retention-tenant', [{ kind: 'messenger', externalId: PAGE_ID }]);
-});
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();

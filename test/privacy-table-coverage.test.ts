@@ -8,11 +8,12 @@ import { rowsOf } from './support/privacy.js';
 let database: TestDatabase;
 let db: Database;
 
+// Starting a server with an embedded PGlite can take a minute on a busy 2-core machine.
 beforeAll(async () => {
   database = await createTestDatabase();
   db = await openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
   if (!database.migrated) await db.migrate();
-});
+}, 180_000);
 
 afterAll(async () => {
   await db?.close();
