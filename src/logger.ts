@@ -3,8 +3,9 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /**
- * Creates the root logger, writing to stdout unless given another destination. Child loggers carry request, socket and webhook ids; message text,
- * names, emails and phone numbers are never logged.
+ * Creates the root logger. Child loggers carry request, socket and webhook ids; message text,
+ * names, emails and phone numbers are never logged. Logs go to stdout unless `destination` names
+ * another stream. The CLI sends them to stderr, keeping stdout for its output.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {

@@ -9,6 +9,9 @@ import { createOperator } from '../services/create-operator.js';
 import { rotateChannelSecrets } from '../services/secrets-rotation.service.js';
 import { createTenantAdminService, type TenantAdminService } from '../services/tenant-admin.service.js';
 import { DEMO } from '../services/demo-seed.js';
+import { requiredOption as required, UsageError } from './cli-context.js';
+import { runDataSubjectCommand } from './data-subject-commands.js';
+import { runRetentionCommand } from './retention-commands.js';
 import { sendSampleWebhook } from './webhook-sample.js';
 
 const USAGE = `Usage: parley <command> [options]
@@ -35,15 +38,29 @@ Commands:
   webhook sample [--url URL] [--page-id ID] [--visitor-id ID] [--text TEXT]
       Posts a Messenger text webhook signed with META_APP_SECRET to a running server
       (default URL http://127.0.0.1:PORT, default page the demo page).
+
+Data-subject requests, made for the tenant admin whose email --requested-by gives
+(other roles get FORBIDDEN); each one is recorded in data_subject_requests and the audit log.
+ID is the row id (uuid) or the GraphQL global id.
+  contact export --tenant SLUG --contact-id ID --requested-by EMAIL [--format json|html] [--output FILE]
+      Writes everything Parley holds about the contact to stdout, or to FILE.
+  contact rectify --tenant SLUG --contact-id ID --requested-by EMAIL [--display-name NAME] [--email EMAIL] [--phone PHONE]
+      Corrects the given fields; an empty value clears the field.
+  contact erase --tenant SLUG --contact-id ID --requested-by EMAIL
+      Irreversibly deletes the contact with identities, conversations, messages and files.
+  agent export --tenant SLUG --agent-id ID --requested-by EMAIL [--format json|html] [--output FILE]
+  agent rectify --tenant SLUG --agent-id ID --requested-by EMAIL [--display-name NAME] [--email EMAIL]
+      [--languages en,nl-BE] [--skills billing,returns]
+      Corrects the given fields; languages are BCP-47 tags, and an empty list clears the field.
+  agent erase --tenant SLUG --agent-id ID --requested-by EMAIL
+      Anonymises the agent: messages stay as "Former agent", and the agent can no longer log in.
+
+Retention:
+  retention purge [--tenant SLUG] [--dry-run]
+      Deletes conversations, attachment files and contacts past each tenant's retention periods,
+      printing counts per tenant; --dry-run only counts. The server also runs it every
+      RETENTION_INTERVAL_SECONDS.
 `;
-
-class UsageError extends Error {}
-
-function required(values: Record<string, string | boolean | undefined>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`Missing --${name}.`);
-  return value;
-}
 
 async function withDatabase<T>(config: Config, work: (db: Database, keyring: Keyring) => Promise<T>) {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -80,6 +97,16 @@ async function run(argv: string[]): Promise<number> {
     text: { type: 'string' },
     email: { type: 'string' },
     password: { type: 'string' },
+    'contact-id': { type: 'string' },
+    'agent-id': { type: 'string' },
+    'requested-by': { type: 'string' },
+    format: { type: 'string' },
+    output: { type: 'string' },
+    'display-name': { type: 'string' },
+    phone: { type: 'string' },
+    languages: { type: 'string' },
+    skills: { type: 'string' },
+    'dry-run': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;
 
@@ -178,6 +205,9 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`Server answered HTTP ${result.status}: ${result.body}\n`);
     return result.status === 200 ? 0 : 1;
   }
+
+  if (command === 'contact' || command === 'agent') return runDataSubjectCommand(config, command, subcommand, values);
+  if (command === 'retention') return runRetentionCommand(config, subcommand, values);
 
   throw new UsageError(`Unknown command "${[command, subcommand].filter(Boolean).join(' ')}".`);
 }

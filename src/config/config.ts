@@ -29,8 +29,13 @@ export interface Config {
    * has re-encrypted everything with the new one.
    */
   readonly encryptionKeys: readonly EncryptionKey[];
-  /** The address the public reaches this server at, without a trailing slash; used in links such as privacy policy URLs. */
+  /**
+   * The server's public base URL without a trailing slash, used in links Parley hands out: privacy
+   * policy URLs and the status page of Meta's data-deletion callback.
+   */
   readonly publicUrl: string;
+  /** Time between two runs of the retention purge inside the server, in seconds; 0 turns it off. */
+  readonly retentionIntervalSeconds: number;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
   readonly usesDevelopmentSecrets: boolean;
 }
@@ -72,6 +77,7 @@ const environmentSchema = z.object({
   PUBLIC_URL: urlWithScheme(['http', 'https'])
     .refine((value) => !/[?#]/.test(value), { message: 'must not contain a query or fragment' })
     .optional(),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60 * 60),
   NODE_ENV: z.string().optional(),
 });
 
@@ -127,6 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     isProduction,
     encryptionKeys,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    retentionIntervalSeconds: env.RETENTION_INTERVAL_SECONDS,
     usesDevelopmentSecrets: missingSecrets.length > 0,
   });
 }

@@ -37,9 +37,14 @@ export const forbidden = (message: string) => new AppError(ErrorCode.Forbidden, 
 export const tenantSuspended = () =>
   new AppError(ErrorCode.TenantSuspended, 'This tenant is suspended; contact the platform operator to reactivate it.');
 
-/** NOT_FOUND for a row; types with global ids are named by the global id the client knows. */
+const ROW_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * NOT_FOUND for a row. A row id of a type with global ids is named by the global id the client
+ * knows; other identifiers, such as a tenant slug, are named as given.
+ */
 export function notFound(what: string, id: string): AppError {
-  const clientId = isNodeType(what) ? toGlobalId(what, id) : id;
+  const clientId = isNodeType(what) && ROW_ID_PATTERN.test(id) ? toGlobalId(what, id) : id;
   return new AppError(ErrorCode.NotFound, `${what} ${clientId} was not found.`, { id: clientId });
 }
 

@@ -6,10 +6,12 @@ import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ChannelResolver } from '../resolvers/channel.resolver.js';
 import { CommentResolver } from '../resolvers/comment.resolver.js';
 import { ConversationResolver } from '../resolvers/conversation.resolver.js';
+import { DataSubjectResolver } from '../resolvers/data-subject.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
 import { MessageResolver } from '../resolvers/message.resolver.js';
 import { OperatorResolver } from '../resolvers/operator.resolver.js';
 import { PrivacyPolicyResolver } from '../resolvers/privacy-policy.resolver.js';
+import { RetentionResolver } from '../resolvers/retention.resolver.js';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
 import { denyOperatorsByDefault } from './deny-operators.js';
 
@@ -24,6 +26,8 @@ export const resolvers = [
   PrivacyPolicyResolver,
   AuditLogResolver,
   OperatorResolver,
+  DataSubjectResolver,
+  RetentionResolver,
 ] as const;
 
 // type-graphql requires a PubSub whenever there are subscriptions, but every Parley subscription

@@ -51,3 +51,8 @@ registerEnumType(TenantStatus, {
   description: "SUSPENDED: the tenant's agents cannot log in or use their tokens, and its webhooks are acknowledged but not stored.",
 });
 registerEnumType(OutboundAttachmentType, { name: 'OutboundAttachmentType' });
+export const DataSubjectKind = { CONTACT: 'contact', AGENT: 'agent' } as const;
+export const DataSubjectRequestKind = { ACCESS: 'access', RECTIFICATION: 'rectification', ERASURE: 'erasure' } as const;
+
+registerEnumType(DataSubjectKind, { name: 'DataSubjectKind', description: 'Whose data a request is about: a visitor (contact) or an agent.' });
+registerEnumType(DataSubjectRequestKind, { name: 'DataSubjectRequestKind' });

@@ -1,12 +1,15 @@
 import type { AgentRow } from '../db/queries/agents.js';
 import type { ChannelRow } from '../db/queries/channels.js';
 import type { ContactRow } from '../db/queries/contacts.js';
+import type { DataSubjectRequestRow } from '../db/queries/data-subject-requests.js';
+import type { TenantRetention } from '../db/queries/retention.js';
 import type { InboxRow } from '../db/queries/conversations.js';
 import { ParleyMetadataKey, type MessageRow } from '../db/queries/messages.js';
 import { Agent } from './agent.type.js';
 import { Channel } from './channel.type.js';
 import { Contact } from './contact.type.js';
 import { Conversation } from './conversation.type.js';
+import { DataSubjectRequest } from './data-subject-request.type.js';
 import { toGlobalId } from './global-id.js';
 import { Attachment, Message } from './message.type.js';
 import type { AuditEntryRow } from '../db/queries/audit-log.js';
@@ -20,6 +23,7 @@ import { PrivacyPolicy, PrivacyPolicyText } from './privacy-policy.type.js';
 import { Tenant } from './tenant.type.js';
 import { TenantUsage } from './tenant-usage.type.js';
 import { replyWindowClosesAt } from '../services/reply-window.js';
+import { RetentionSettings } from './retention-settings.type.js';
 
 // Explicit row → GraphQL mappers, so no database column (a password hash, an access token)
 // reaches the API unless it is named here.
@@ -186,5 +190,26 @@ export function toPrivacyPolicy(policy: PublishedPolicy, url: string): PrivacyPo
     texts: policy.texts.map((text) =>
       Object.assign(new PrivacyPolicyText(), { locale: text.locale, title: text.title, body: text.body }),
     ),
+  });
+}
+
+export function toDataSubjectRequest(row: DataSubjectRequestRow): DataSubjectRequest {
+  return Object.assign(new DataSubjectRequest(), {
+    id: row.id,
+    subjectKind: row.subjectKind,
+    subjectId: toGlobalId(row.subjectKind === 'contact' ? 'Contact' : 'Agent', row.subjectId),
+    kind: row.kind,
+    status: row.status,
+    requestedByAgentId: row.requestedByAgentId ? toGlobalId('Agent', row.requestedByAgentId) : null,
+    details: (row.details ?? {}) as Record<string, unknown>,
+    createdAt: row.createdAt,
+    completedAt: row.completedAt,
+  });
+}
+
+export function toRetentionSettings(row: TenantRetention): RetentionSettings {
+  return Object.assign(new RetentionSettings(), {
+    conversationDays: row.retentionDays,
+    attachmentDays: row.attachmentRetentionDays,
   });
 }

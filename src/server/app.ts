@@ -14,11 +14,14 @@ import { createProfileEnricher } from '../ingest/profile-enricher.js';
 import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
+import { createRedisPersonalKeyStore, noPersonalKeys } from '../privacy/personal-keys.js';
 import { buildParleySchema } from '../schema/build-schema.js';
 import { createKeyring } from '../secrets/keyring.js';
+import { startRetentionSchedule } from '../services/retention-schedule.js';
 import { createServices, type Services } from '../services/services.js';
 import { GRAPHQL_PATH, registerGraphql } from './graphql.js';
 import { checkHealth } from './health.js';
+import { registerMetaDataDeletionRoutes } from './meta-data-deletion.routes.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
@@ -61,7 +64,10 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     });
   const templates = createWhatsAppTemplateCatalog(graphApi);
   const keyring = createKeyring(config.encryptionKeys);
-  const services = createServices({ config, db, bus: eventBus, log, sender, keyring, templates });
+  const personalKeys = config.redisUrl ? await createRedisPersonalKeyStore(config.redisUrl, log) : noPersonalKeys;
+  // TODO(media): pass the media store here once it exists, so erasure and retention delete stored files.
+  const attachmentFiles = undefined;
+  const services = createServices({ config, db, bus: eventBus, log, sender, keyring, templates, personalKeys, attachmentFiles });
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -103,8 +109,13 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     }),
   );
   await fastify.register(async (scope) => registerPrivacyPolicyRoutes(scope, config, services.privacyPolicies));
+  await fastify.register(async (scope) => registerMetaDataDeletionRoutes(scope, config, services.metaDataDeletion));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
+  const retentionSchedule =
+    config.retentionIntervalSeconds > 0
+      ? startRetentionSchedule(services.retention, config.retentionIntervalSeconds * 1000, log.child({ job: 'retention' }))
+      : undefined;
 
   return {
     fastify,
@@ -119,10 +130,12 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       return `http://${host}:${port}`;
     },
     async close() {
+      await retentionSchedule?.stop();
       await graphql.close();
       await profileEnricher?.idle();
       await fastify.close();
       await eventBus.close();
+      await personalKeys.close();
       await db.close();
     },
   };

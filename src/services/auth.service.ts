@@ -7,6 +7,7 @@ import { insertAuditEntry } from '../db/queries/audit-log.js';
 import { findOperator, findOperatorByEmail, type OperatorRow } from '../db/queries/operators.js';
 import { findTenantBySlug } from '../db/queries/tenants.js';
 import { AppError, ErrorCode, tenantSuspended, unauthenticated } from '../errors/app-error.js';
+import { isErasedAgent } from '../privacy/erased-agent.js';
 import type { ServiceDependencies } from './dependencies.js';
 
 export interface LoginResult {
@@ -98,9 +99,9 @@ export function createAuthService(deps: ServiceDependencies) {
 
     /**
      * Resolves a bearer token to a viewer. The agent or operator is read from the database on
-     * every request, so a deleted agent, a changed role or a suspended tenant takes effect at once
-     * rather than at token expiry. A missing token gives the anonymous viewer; a present but
-     * invalid one throws.
+     * every request, so a deleted or erased agent, a changed role or a suspended tenant takes
+     * effect at once rather than at token expiry. A missing token gives the anonymous viewer; a
+     * present but invalid one throws.
      */
     async viewerFromToken(token: string | undefined): Promise<Viewer> {
       if (!token) return anonymousViewer;
@@ -108,7 +109,7 @@ export function createAuthService(deps: ServiceDependencies) {
       const agentClaims = verifyAgentToken(token, deps.config.jwtSecret);
       if (agentClaims) {
         const agent = await deps.db.withTenant(agentClaims.tenantId, (tx) => findAgentWithTenantStatus(tx, agentClaims.agentId));
-        if (!agent) throw unauthenticated('The agent for this token no longer exists; log in again.');
+        if (!agent || isErasedAgent(agent)) throw unauthenticated('The agent for this token no longer exists; log in again.');
         if (agent.tenantStatus === 'suspended') throw tenantSuspended();
         return { kind: 'agent', tenantId: agent.tenantId, agentId: agent.id, role: agent.role };
       }

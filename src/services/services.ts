@@ -4,10 +4,13 @@ import { createAuthService } from './auth.service.js';
 import { createChannelSecretsService } from './channel-secrets.service.js';
 import { createCommentActionsService } from './comment-actions.service.js';
 import { createConversationsService } from './conversations.service.js';
+import { createDataSubjectService } from './data-subject/data-subject.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { createDirectoryService } from './directory.service.js';
 import { createOperatorTenantsService } from './operator-tenants.service.js';
 import { createPrivacyPolicyService } from './privacy-policy.service.js';
+import { createMetaDataDeletionService } from './meta-data-deletion.service.js';
+import { createRetentionService } from './retention.service.js';
 import { createSendMessageService } from './send-message.service.js';
 import { createSendTemplateService } from './send-template.service.js';
 import { createSendPrivateReplyService } from './send-private-reply.service.js';
@@ -32,6 +35,13 @@ export function createServices(deps: ServiceDependencies) {
     sendTemplate: createSendTemplateService(deps, channelSecrets),
     listWhatsAppTemplates: createWhatsAppTemplatesService(deps, channelSecrets),
     tenantAdmin,
+    dataSubjects: createDataSubjectService(deps),
+    retention: createRetentionService(deps),
+    metaDataDeletion: createMetaDataDeletionService({
+      ...deps,
+      appSecret: deps.config.metaAppSecret,
+      publicUrl: deps.config.publicUrl,
+    }),
   };
 }
 

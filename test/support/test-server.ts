@@ -30,7 +30,7 @@ export interface TestServerOptions {
   fetchContactProfiles?: boolean;
   /** Replaces the silent test logger, for tests that read what the server logs. */
   logger?: Logger;
-  /** Extra environment variables, such as ENCRYPTION_KEYS, PUBLIC_URL or JWT_TTL_SECONDS. */
+  /** Extra environment variables, such as ENCRYPTION_KEYS, PUBLIC_URL, JWT_TTL_SECONDS or RETENTION_INTERVAL_SECONDS. */
   environment?: Record<string, string>;
 }
 
@@ -51,6 +51,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     GRAPH_API_TIMEOUT_MS: '5000',
     FETCH_CONTACT_PROFILES: options.fetchContactProfiles ? 'true' : 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Off unless a test sets it: a purge in the background would disturb statement counts.
+    RETENTION_INTERVAL_SECONDS: '0',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.environment,

@@ -47,3 +47,12 @@ export async function updateAgentRole(tx: Tx, agentId: string, role: AgentRow['r
   const [row] = await tx.update(agents).set({ role }).where(eq(agents.id, agentId)).returning();
   return row;
 }
+
+export async function updateAgent(
+  tx: Tx,
+  agentId: string,
+  values: Partial<typeof agents.$inferInsert>,
+): Promise<AgentRow | undefined> {
+  const [row] = await tx.update(agents).set(values).where(eq(agents.id, agentId)).returning();
+  return row;
+}

@@ -1,8 +1,9 @@
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { auditLog } from '../schema.js';
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
+export type AuditLogRow = AuditEntryRow;
 
 export type AuditActorKind = 'agent' | 'operator' | 'system' | 'meta';
 
@@ -84,4 +85,15 @@ export function listAuditEntries(
     )
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
+}
+
+/** Entries that name the person as their target, or, for an agent, as the actor. */
+export function listAuditEntriesAbout(tx: Tx, subjectKind: 'contact' | 'agent', subjectId: string): Promise<AuditEntryRow[]> {
+  const asTarget = and(eq(auditLog.targetKind, subjectKind), eq(auditLog.targetId, subjectId));
+  const asActor = and(eq(auditLog.actorKind, 'agent'), eq(auditLog.actorId, subjectId));
+  return tx
+    .select()
+    .from(auditLog)
+    .where(subjectKind === 'agent' ? or(asTarget, asActor) : asTarget)
+    .orderBy(asc(auditLog.id));
 }

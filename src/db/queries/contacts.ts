@@ -127,3 +127,16 @@ export async function findContactExternalId(tx: Tx, contactId: string, channelId
     .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.channelId, channelId)));
   return row?.externalId;
 }
+
+export async function updateContact(
+  tx: Tx,
+  contactId: string,
+  values: Partial<Pick<ContactRow, 'displayName' | 'email' | 'phone'>>,
+): Promise<ContactRow | undefined> {
+  const [row] = await tx
+    .update(contacts)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(contacts.id, contactId))
+    .returning();
+  return row;
+}

@@ -132,3 +132,12 @@ export async function listConversationIdsOfContact(tx: Tx, contactId: string): P
   const rows = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
   return rows.map((row) => row.id);
 }
+
+/** Unassigns every conversation assigned to the agent; returns the conversations that changed. */
+export function unassignConversationsOf(tx: Tx, agentId: string) {
+  return tx
+    .update(conversations)
+    .set({ assigneeId: null })
+    .where(eq(conversations.assigneeId, agentId))
+    .returning({ id: conversations.id });
+}

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { messages } from '../schema.js';
 import { epochMicros, fromEpochMicros, type KeysetPosition } from './keyset.js';
@@ -212,4 +212,9 @@ export async function deleteStrayCopy(tx: Tx, channelId: string, providerMessage
         ne(messages.id, keepId),
       ),
     );
+}
+
+export async function countMessagesByAgent(tx: Tx, agentId: string): Promise<number> {
+  const [row] = await tx.select({ value: count() }).from(messages).where(eq(messages.authorAgentId, agentId));
+  return Number(row?.value ?? 0);
 }
