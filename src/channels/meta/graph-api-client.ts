@@ -31,7 +31,7 @@ export interface GraphApiClientOptions {
  * Posts to a Graph API edge with a page access token and validates the answer. Never throws for
  * provider or network failures: they come back as GraphApiFailure for the caller to record.
  */
-export async function postToGraphApi<T>(
+export function postToGraphApi<T>(
   options: GraphApiClientOptions,
   edgePath: string,
   accessToken: string,
@@ -40,15 +40,36 @@ export async function postToGraphApi<T>(
 ): Promise<GraphApiResult<T>> {
   const url = new URL(`${options.baseUrl}/${edgePath}`);
   url.searchParams.set('access_token', accessToken);
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  return callGraphApi(options, url, init, responseSchema);
+}
 
+/**
+ * Reads a Graph API node with the token in an `Authorization: Bearer` header, as the WhatsApp
+ * Cloud API documents it. Failures come back as GraphApiFailure, as for postToGraphApi.
+ */
+export function getFromGraphApi<T>(
+  options: GraphApiClientOptions,
+  nodePath: string,
+  accessToken: string,
+  query: Record<string, string>,
+  responseSchema: z.ZodType<T>,
+): Promise<GraphApiResult<T>> {
+  const url = new URL(`${options.baseUrl}/${nodePath}`);
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  const init = { method: 'GET', headers: { authorization: `Bearer ${accessToken}` } };
+  return callGraphApi(options, url, init, responseSchema);
+}
+
+async function callGraphApi<T>(
+  options: GraphApiClientOptions,
+  url: URL,
+  init: RequestInit,
+  responseSchema: z.ZodType<T>,
+): Promise<GraphApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
     return {
