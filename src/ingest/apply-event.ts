@@ -8,6 +8,7 @@ import type { Tx } from '../db/database.js';
 import type { ChannelRow } from '../db/queries/channels.js';
 import { findContactIdByIdentity, findOrCreateContact } from '../db/queries/contacts.js';
 import { appendConversationEvents, type ConversationEventInput } from '../db/queries/conversation-events.js';
+import { listMediaIdsOfProviderMessage } from '../db/queries/media-objects.js';
 import {
   findConversation,
   findConversationByThreadKey,
@@ -30,12 +31,17 @@ import {
   messagePublication,
   type PendingPublication,
 } from '../events/publications.js';
+import { planMediaCopies, queueMediaCopies } from './media-copies.js';
 
 /** The outcome of one event: what to publish after commit, or why nothing changed. */
 export interface AppliedEvent {
   publications: PendingPublication[];
   /** Set when the event changed nothing: a duplicate, or a reference to something unknown. */
   skippedBecause?: string;
+  /** Attachment copies queued for the media copy worker. */
+  mediaQueued?: number;
+  /** Media objects whose stored files must go once the transaction has committed. */
+  mediaToDelete?: string[];
 }
 
 const skipped = (reason: string): AppliedEvent => ({ publications: [], skippedBecause: reason });
@@ -54,12 +60,7 @@ export function applyEvent(tx: Tx, channel: ChannelRow, event: NormalizedEvent):
         editedAt: event.occurredAt,
       });
     case 'message_deleted':
-      // The provider deleted the content, so Parley drops it too and keeps only the fact.
-      return updateByProviderId(tx, channel, event.providerMessageId, 'message_deleted', {
-        text: null,
-        attachments: [],
-        deletedAt: event.occurredAt,
-      });
+      return applyMessageDeleted(tx, channel, event.providerMessageId, event.occurredAt);
     case 'message_hidden':
       return updateByProviderId(tx, channel, event.providerMessageId, 'message_hidden', {
         isHidden: event.hidden,
@@ -87,6 +88,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
   if ('skippedBecause' in resolved) return skipped(resolved.skippedBecause);
   const { conversation, created } = resolved;
 
+  const media = planMediaCopies(event);
   const values: MessageInsert = {
     tenantId,
     conversationId: conversation.id,
@@ -94,7 +96,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
     direction: event.direction,
     authorKind: event.direction === 'inbound' ? 'contact' : 'page',
     text: event.text,
-    attachments: event.attachments,
+    attachments: media.attachments,
     metadata: event.metadata,
     providerMessageId: event.providerMessageId,
     status: event.direction === 'inbound' ? 'received' : 'sent',
@@ -102,6 +104,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
   };
   const message = await insertMessageOnce(tx, values);
   if (!message) return skipped('duplicate message');
+  await queueMediaCopies(tx, message, media.copies);
 
   const log: ConversationEventInput[] = [];
   if (created) log.push({ tenantId, conversationId: conversation.id, kind: 'opened', data: { channelId: channel.id } });
@@ -137,6 +140,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
       messagePublication(tenantId, 'added', message),
       conversationPublication(tenantId, conversation.id),
     ],
+    mediaQueued: media.copies.length,
   };
 }
 
@@ -193,6 +197,21 @@ async function resolveConversation(
     postId: thread.kind === 'comment_thread' ? thread.postId : null,
     lastActivityAt: event.occurredAt,
   });
+}
+
+/**
+ * Drops a message's content because the provider deleted it, keeping only the fact. Stored copies
+ * of its attachments are listed for deletion even when the message was already marked deleted,
+ * so a redelivery retries a file deletion that failed the first time.
+ */
+async function applyMessageDeleted(tx: Tx, channel: ChannelRow, providerMessageId: string, occurredAt: Date): Promise<AppliedEvent> {
+  const mediaToDelete = await listMediaIdsOfProviderMessage(tx, channel.id, providerMessageId);
+  const applied = await updateByProviderId(tx, channel, providerMessageId, 'message_deleted', {
+    text: null,
+    attachments: [],
+    deletedAt: occurredAt,
+  });
+  return mediaToDelete.length > 0 ? { ...applied, mediaToDelete } : applied;
 }
 
 async function updateByProviderId(

@@ -4,7 +4,10 @@ import { findChannelByExternalId, type ChannelRow } from '../db/queries/channels
 import type { EventBus } from '../events/event-bus.js';
 import type { PendingPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
+import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
+import { deleteStoredMedia } from '../storage/delete-stored-media.js';
+import type { MediaStorage } from '../storage/media-storage.js';
 import { applyEvent } from './apply-event.js';
 
 export interface IngestSummary {
@@ -12,12 +15,17 @@ export interface IngestSummary {
   skipped: number;
   ignored: number;
   unknownChannels: number;
+  /** Attachment copies queued for the media copy worker. */
+  mediaQueued: number;
 }
 
 export interface IngestDependencies {
   db: Database;
   bus: EventBus;
   log: Logger;
+  storage: MediaStorage;
+  /** Called after commit when attachment copies were queued, so the copy worker starts without waiting for its next poll. */
+  onMediaQueued?: () => void;
 }
 
 const refKey = (ref: ChannelRef) => `${ref.kind}:${ref.externalId}`;
@@ -29,7 +37,7 @@ const refKey = (ref: ChannelRef) => `${ref.kind}:${ref.externalId}`;
  * and a retry re-applies already stored events harmlessly.
  */
 export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebhook): Promise<IngestSummary> {
-  const summary: IngestSummary = { applied: 0, skipped: 0, ignored: parsed.ignored.length, unknownChannels: 0 };
+  const summary: IngestSummary = { applied: 0, skipped: 0, ignored: parsed.ignored.length, unknownChannels: 0, mediaQueued: 0 };
   for (const item of parsed.ignored) {
     deps.log.debug({ channel: item.channel, reason: item.reason }, 'webhook item ignored');
   }
@@ -43,6 +51,7 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
   }
 
   const publications: PendingPublication[] = [];
+  const mediaToDelete: { tenantId: string; mediaId: string }[] = [];
   for (const { ref, events } of eventsByChannel.values()) {
     const channel = await deps.db.withSystem((tx) => findChannelByExternalId(tx, ref.kind, ref.externalId));
     if (!channel) {
@@ -54,16 +63,37 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
     const result = await ingestChannelEvents(deps, channel, events);
     summary.applied += result.applied;
     summary.skipped += result.skipped;
+    summary.mediaQueued += result.mediaQueued;
     publications.push(...result.publications);
+    mediaToDelete.push(...result.mediaToDelete.map((mediaId) => ({ tenantId: channel.tenantId, mediaId })));
   }
 
   await publishAll(deps.bus, publications, deps.log);
+  if (summary.mediaQueued > 0) deps.onMediaQueued?.();
+  await deleteMediaOfDeletedMessages(deps, mediaToDelete);
   return summary;
+}
+
+/**
+ * Deletes the stored copies of attachments whose messages the provider deleted. It runs after the
+ * deletion is committed, because storage is not transactional. A failure is logged, not thrown,
+ * because the webhook's data is stored and the provider need not retry.
+ */
+async function deleteMediaOfDeletedMessages(deps: IngestDependencies, media: { tenantId: string; mediaId: string }[]) {
+  for (const { tenantId, mediaId } of media) {
+    try {
+      await deleteStoredMedia(deps, tenantId, mediaId);
+      deps.log.info({ tenantId, mediaId }, 'deleted the stored copy of a deleted message\'s attachment');
+    } catch (error) {
+      // TODO(media): nothing retries this deletion unless Meta redelivers the event; a sweep of media rows of deleted messages would.
+      deps.log.error({ error: loggableError(error), tenantId, mediaId }, 'deleting the stored copy of a deleted message\'s attachment failed');
+    }
+  }
 }
 
 async function ingestChannelEvents(deps: IngestDependencies, channel: ChannelRow, events: NormalizedEvent[]) {
   return deps.db.withTenant(channel.tenantId, async (tx) => {
-    const result = { applied: 0, skipped: 0, publications: [] as PendingPublication[] };
+    const result = { applied: 0, skipped: 0, mediaQueued: 0, mediaToDelete: [] as string[], publications: [] as PendingPublication[] };
     for (const event of events) {
       const outcome = await applyEvent(tx, channel, event);
       if (outcome.skippedBecause) {
@@ -72,6 +102,8 @@ async function ingestChannelEvents(deps: IngestDependencies, channel: ChannelRow
       } else {
         result.applied += 1;
       }
+      result.mediaQueued += outcome.mediaQueued ?? 0;
+      result.mediaToDelete.push(...(outcome.mediaToDelete ?? []));
       result.publications.push(...outcome.publications);
     }
     return result;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AttachmentResolver } from '../resolvers/attachment.resolver.js';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ConversationResolver } from '../resolvers/conversation.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
@@ -12,6 +13,7 @@ export const resolvers = [
   DirectoryResolver,
   ConversationResolver,
   MessageResolver,
+  AttachmentResolver,
   SubscriptionResolver,
 ] as const;
 

@@ -24,6 +24,8 @@ export const MessageStatus = {
   FAILED: 'failed',
 } as const;
 
+export const MediaStorageStatus = { PENDING: 'pending', STORED: 'stored', FAILED: 'failed' } as const;
+
 registerEnumType(AgentRole, { name: 'AgentRole' });
 registerEnumType(ChannelKind, { name: 'ChannelKind' });
 registerEnumType(ConversationStatus, { name: 'ConversationStatus' });
@@ -39,4 +41,10 @@ registerEnumType(MessageAuthorKind, {
 registerEnumType(MessageStatus, {
   name: 'MessageStatus',
   description: 'RECEIVED for inbound messages; outbound ones move PENDING → SENT → DELIVERED → READ, or end FAILED.',
+});
+registerEnumType(MediaStorageStatus, {
+  name: 'MediaStorageStatus',
+  description:
+    'PENDING while Parley downloads the file, retrying failures with growing delays; STORED once Parley keeps a copy; ' +
+    'FAILED after the last attempt, or at once when the file cannot be copied, such as when it is over the size limit.',
 });

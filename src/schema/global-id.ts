@@ -1,7 +1,7 @@
 import { badInput } from '../errors/app-error.js';
 
 /** Types that have global ids. */
-export type NodeType = 'Agent' | 'Channel' | 'Contact' | 'Conversation' | 'Message';
+export type NodeType = 'Agent' | 'Attachment' | 'Channel' | 'Contact' | 'Conversation' | 'Message';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

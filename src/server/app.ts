@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createMediaSourceRegistry } from '../channels/media-source-registry.js';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
+import { createWhatsAppMediaResolver } from '../channels/meta/whatsapp-media.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
 import type { Config } from '../config/config.js';
@@ -10,9 +12,13 @@ import { createMemoryEventBus } from '../events/memory-event-bus.js';
 import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
+import { createMediaCopyWorker, type MediaCopyWorker } from '../media/media-copy-worker.js';
 import { buildParleySchema } from '../schema/build-schema.js';
 import { createServices, type Services } from '../services/services.js';
+import { createMediaStorage } from '../storage/create-media-storage.js';
+import type { MediaStorage } from '../storage/media-storage.js';
 import { registerGraphql } from './graphql.js';
+import { registerMediaRoutes } from './media.routes.js';
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
 
 export interface App {
@@ -20,6 +26,8 @@ export interface App {
   db: Database;
   eventBus: EventBus;
   services: Services;
+  storage: MediaStorage;
+  mediaWorker: MediaCopyWorker;
   /** Starts listening; returns the base URL, such as http://127.0.0.1:4000. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -30,6 +38,8 @@ export interface AppOptions {
   sender?: ChannelSender;
   /** Skips migrations when the database is known to be migrated already. */
   skipMigrations?: boolean;
+  /** False leaves the media copy worker stopped, so attachments stay pending; tests use it. */
+  startMediaWorker?: boolean;
 }
 
 /** Wires database, event bus, services, GraphQL and webhooks into one Fastify server. */
@@ -42,7 +52,20 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
   const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
-  const services = createServices({ config, db, bus: eventBus, log, sender });
+  const storage = createMediaStorage(config.media.storage);
+  if (config.redisUrl && config.media.storage.kind === 'local') {
+    log.warn(
+      { folder: config.media.storage.folder },
+      'attachment copies are kept in a local folder; with several server instances set S3_BUCKET or share the folder, or an instance may not find a copy another one stored',
+    );
+  }
+  const services = createServices({ config, db, bus: eventBus, log, sender, storage });
+  const mediaSources = createMediaSourceRegistry({ whatsapp: createWhatsAppMediaResolver(graphApi) });
+  const mediaWorker = createMediaCopyWorker(
+    { db, bus: eventBus, log, storage, sources: mediaSources, config: config.media },
+    // The exchange and the download have their own timeouts; storage writes time out after 60 s.
+    { leaseMs: config.graphApiTimeoutMs + config.media.downloadTimeoutMs + 2 * 60_000 },
+  );
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -60,15 +83,21 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   });
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
-  await fastify.register(async (scope) => registerMetaWebhookRoutes(scope, config, { db, bus: eventBus }));
+  await fastify.register(async (scope) =>
+    registerMetaWebhookRoutes(scope, config, { db, bus: eventBus, storage, onMediaQueued: () => mediaWorker.wake() }),
+  );
+  await fastify.register(async (scope) => registerMediaRoutes(scope, services));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
+  if (options.startMediaWorker !== false) mediaWorker.start();
 
   return {
     fastify,
     db,
     eventBus,
     services,
+    storage,
+    mediaWorker,
     async listen() {
       await fastify.listen({ port: config.port, host: config.host });
       const address = fastify.server.address();
@@ -77,10 +106,12 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       return `http://${host}:${port}`;
     },
     async close() {
+      await mediaWorker.stop();
       await graphql.close();
       await fastify.close();
       await eventBus.close();
       await db.close();
+      storage.close();
     },
   };
 }

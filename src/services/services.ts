@@ -2,6 +2,7 @@ import { createAuthService } from './auth.service.js';
 import { createConversationsService } from './conversations.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { createDirectoryService } from './directory.service.js';
+import { createMediaService } from './media.service.js';
 import { createSendMessageService } from './send-message.service.js';
 import { createTenantAdminService } from './tenant-admin.service.js';
 
@@ -10,6 +11,7 @@ export function createServices(deps: ServiceDependencies) {
     auth: createAuthService(deps),
     conversations: createConversationsService(deps),
     directory: createDirectoryService(deps),
+    media: createMediaService(deps),
     sendMessage: createSendMessageService(deps),
     tenantAdmin: createTenantAdminService(deps.db),
   };
