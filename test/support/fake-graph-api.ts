@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,6 +17,18 @@ export interface RecordedGraphRequest {
  */
 export interface GraphApiError { status: number; code: number; message: string; type?: string; subcode?: number }
 
+/** A WhatsApp media object the fake describes at GET /{media-id}. */
+export interface FakeWhatsAppMedia {
+  mediaId: string;
+  /** The phone number id the media belongs to; a different `phone_number_id` query gets code 100. */
+  phoneNumberId: string;
+  /** Where the file is served, such as a fake CDN URL. */
+  url: string;
+  mimeType: string;
+  /** The file, for the sha256 and file_size fields. */
+  bytes: Buffer;
+}
+
 export interface FakeGraphApi {
   /** Base URL including the version segment, without a trailing slash. */
   url: string;
@@ -29,6 +41,8 @@ export interface FakeGraphApi {
    * Queued errors are served first in, first out.
    */
   failNext(error: GraphApiError): void;
+  /** Makes GET /{media-id} return the media's URL, as the WhatsApp Cloud API does. */
+  addWhatsAppMedia(media: FakeWhatsAppMedia): void;
   /** Clears recorded requests and queued errors but keeps the allowed tokens. */
   reset(): void;
   close(): Promise<void>;
@@ -39,6 +53,7 @@ interface GraphReply { status: number; body: JsonObject }
 
 const API_VERSION = 'v21.0';
 const ROUTE_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/(messages|comments)\/?$/;
+const NODE_PATTERN = /^\/v\d+\.\d+\/([^/]+)\/?$/;
 const SENDER_ACTIONS = new Set(['typing_on', 'typing_off', 'mark_seen']);
 // Graph rejects longer Messenger text with code 100, using the message built in replyToSendRequest.
 const MAX_TEXT_LENGTH = 2_000;
@@ -165,11 +180,36 @@ function replyToCommentRequest(commentId: string, body: unknown, commentNumber: 
   return { status: 200, body: { id: `${postPart}_${commentNumber}` } };
 }
 
+/**
+ * Replies to GET /{media-id} as the WhatsApp Cloud API documents it, with the URL, MIME type,
+ * SHA-256 (hex), size and id of the media. Meta documents the URL as valid for five minutes, but
+ * the fake does not expire it.
+ */
+function replyToMediaRequest(method: string, path: string, media: FakeWhatsAppMedia | undefined, query: Record<string, string>): GraphReply {
+  // NOTE: Meta does not document its reply to a phone_number_id the media does not belong to, so
+  // the fake replies as for an unknown object.
+  if (!media || (query.phone_number_id !== undefined && query.phone_number_id !== media.phoneNumberId)) {
+    return buildUnsupportedRequestError(method, path);
+  }
+  return {
+    status: 200,
+    body: {
+      messaging_product: 'whatsapp',
+      url: media.url,
+      mime_type: media.mimeType,
+      sha256: createHash('sha256').update(media.bytes).digest('hex'),
+      file_size: media.bytes.length,
+      id: media.mediaId,
+    },
+  };
+}
+
 /** Starts a Graph API stand-in on 127.0.0.1 with an ephemeral port. */
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: RecordedGraphRequest[] = [];
   const queuedErrors: GraphApiError[] = [];
   const allowedTokens = new Set<string>();
+  const whatsAppMedia = new Map<string, FakeWhatsAppMedia>();
   // Starts at a random 10-digit number so ids from separate fakes in one test run rarely collide.
   let nextCommentNumber = randomInt(1_000_000_000, 9_000_000_000);
 
@@ -192,6 +232,13 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     query: Record<string, string>,
     body: unknown,
   ): GraphReply {
+    const node = NODE_PATTERN.exec(path);
+    if (node !== null && method === 'GET') {
+      const token = readToken(request, query, body);
+      if (token === undefined || !allowedTokens.has(token)) return buildInvalidTokenError();
+      return replyToMediaRequest(method, path, whatsAppMedia.get(node[1] ?? ''), query);
+    }
+
     const route = ROUTE_PATTERN.exec(path);
     if (route === null || method !== 'POST') return buildUnsupportedRequestError(method, path);
     const [, objectId = '', edge] = route;
@@ -221,6 +268,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     requests,
     allowToken: (token) => void allowedTokens.add(token),
     failNext: (error) => void queuedErrors.push(error),
+    addWhatsAppMedia: (media) => void whatsAppMedia.set(media.mediaId, media),
     reset: () => {
       requests.length = 0;
       queuedErrors.length = 0;

@@ -26,6 +26,13 @@ export interface TestServerOptions {
   sender?: ChannelSender;
   /** Use the in-process event bus even when REDIS_URL is set. */
   memoryEventBus?: boolean;
+  /**
+   * Starts the media copy worker. Off by default, so other tests' attachments stay pending and no
+   * download is tried for their URLs.
+   */
+  mediaWorker?: boolean;
+  /** More environment variables, such as MEDIA_* and S3_* settings. */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -46,9 +53,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(process.env.REDIS_URL && !options.memoryEventBus ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...options.environment,
   });
   const app = await createApp(config, createLogger(config.logLevel), {
     skipMigrations: database.migrated,
+    startMediaWorker: options.mediaWorker ?? false,
     ...(options.sender ? { sender: options.sender } : {}),
   });
   const url = await app.listen();
