@@ -93,10 +93,11 @@ export function createMediaCopyWorker(deps: MediaCopyDependencies, options: Medi
     async stop() {
       if (stopping) return;
       stopping = true;
+      if (!poll) return;
       clearInterval(poll);
-      const interrupted = running.size;
       shutdown.abort();
       await claiming;
+      const interrupted = running.size;
       await Promise.allSettled([...running]);
       log.info({ interruptedCopies: interrupted }, 'media copy worker stopped');
     },
