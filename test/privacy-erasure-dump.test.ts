@@ -118,7 +118,7 @@ describe('contact erasure', () => {
     await queryRows(
       server,
       sql`insert into media_objects (tenant_id, message_id, channel_id, source_url, status, storage_key)
-          select m.tenant_id, m.id, m.channel_id, ${erased.imageUrl}, 'stored', ${`files/${erased.psid}`}
+          select m.tenant_id, m.id, m.channel_id, ${erased.imageUrl}, 'stored', m.tenant_id::text || '/' || gen_random_uuid()::text
           from messages m join conversations c on c.id = m.conversation_id where c.contact_id = ${rowId} and m.text is null
           returning id`,
     );
@@ -139,9 +139,10 @@ describe('contact erasure', () => {
     for (const value of stringsOf(erased)) expect(beforeDump, `before erasure: ${value}`).toContain(value);
 
     const result = await graphqlData(server.graphqlUrl, EraseContactDocument, { contactId: erased.contactId }, tenant.adminToken);
+    // Two media rows: the copy ingest queued for the image, and the stored one planted above.
     expect(result.eraseContact.details).toMatchObject({
-      storedFiles: 'no_store_configured',
-      deleted: { mediaObjects: 1, pendingMessageUpdates: 1, privacyPolicyViews: 1, storedFiles: 1, cacheKeys: redis ? 1 : 0 },
+      storedFiles: 'deleted',
+      deleted: { mediaObjects: 2, pendingMessageUpdates: 1, privacyPolicyViews: 1, storedFiles: 1, cacheKeys: redis ? 1 : 0 },
     });
 
     const afterDump = await dumpDatabase();

@@ -205,7 +205,10 @@ describe('WhatsApp media message', () => {
     await postFixtureOk(server, fixture);
 
     const row = await loadStoredMessage(server, providerMessageId);
-    expect(row.attachments).toEqual(stored);
+    // Each media attachment also points at its queued copy in Parley's storage.
+    expect(row.attachments).toEqual(
+      stored.map((attachment) => ({ ...attachment, mediaId: expect.stringMatching(/^[0-9a-f-]{36}$/), storageStatus: 'pending', storageAttempts: 0 })),
+    );
     expect(row.metadata).toEqual(metadata);
     const message = await loadOnlyMessage(server, tenant.adminToken);
     expect(message.text).toBe(text);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /** Settings read once from the environment at start; frozen so no module changes them later. */
@@ -34,8 +35,11 @@ export interface Config {
    * policy URLs and the status page of Meta's data-deletion callback.
    */
   readonly publicUrl: string;
+  /** True when PUBLIC_URL was set; without it, attachment download URLs are paths on the API's origin. */
+  readonly publicUrlIsSet: boolean;
   /** Time between two runs of the retention purge inside the server, in seconds; 0 turns it off. */
   readonly retentionIntervalSeconds: number;
+  readonly media: MediaConfig;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
   readonly usesDevelopmentSecrets: boolean;
 }
@@ -47,15 +51,52 @@ export interface EncryptionKey {
   readonly key: Buffer;
 }
 
+/** Storage for attachment copies: a folder on this machine, or an S3-compatible bucket. */
+export type MediaStorageConfig =
+  | { readonly kind: 'local'; readonly folder: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      /** Endpoint of an S3-compatible service; absent means AWS S3 itself. */
+      readonly endpoint: string | undefined;
+      /** Absent means the AWS SDK's default credential chain (environment, profile, instance role). */
+      readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+      /** Addresses objects as <endpoint>/<bucket>/<key>, as most S3-compatible services expect. */
+      readonly forcePathStyle: boolean;
+    };
+
+/** Settings for copying inbound attachments into Parley's storage and serving them to agents. */
+export interface MediaConfig {
+  readonly storage: MediaStorageConfig;
+  /** Largest file the copy job downloads, in bytes. */
+  readonly maxBytes: number;
+  /** Timeout of one download, including the WhatsApp media id exchange, in milliseconds. */
+  readonly downloadTimeoutMs: number;
+  /** Downloads tried before a copy is marked failed. */
+  readonly maxAttempts: number;
+  /** Wait before the first retry, in milliseconds; it doubles with every further attempt. */
+  readonly retryBaseDelayMs: number;
+  /** Maximum wait between two attempts, in milliseconds. */
+  readonly retryMaxDelayMs: number;
+  /** How often the copy worker looks for due copies, in milliseconds. */
+  readonly pollIntervalMs: number;
+  /** Copies one worker downloads at the same time. */
+  readonly concurrency: number;
+  /** Lifetime of a signed download URL, in seconds. */
+  readonly downloadUrlTtlSeconds: number;
+}
+
 const DEVELOPMENT_JWT_SECRET = 'parley-development-jwt-secret-change-me';
 const DEVELOPMENT_APP_SECRET = 'parley-development-app-secret';
 const DEVELOPMENT_VERIFY_TOKEN = 'parley-development-verify-token';
 // Public on purpose: it only lets a development database start; production must set its own keys.
 const DEVELOPMENT_ENCRYPTION_KEYS = 'dev:cGFybGV5LWRldi1lbmNyeXB0aW9uLWtleS1wdWJsaWM=';
 
+// One message for either problem, so a value such as "localhost:5432" is reported once.
 const urlWithScheme = (schemes: string[]) =>
-  z.url().refine((value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)), {
-    message: `must start with ${schemes.map((scheme) => `${scheme}://`).join(' or ')}`,
+  z.string().refine((value) => URL.canParse(value) && schemes.some((scheme) => value.startsWith(`${scheme}://`)), {
+    message: `must be a URL starting with ${schemes.map((scheme) => `${scheme}://`).join(' or ')}`,
   });
 
 const environmentSchema = z.object({
@@ -79,7 +120,58 @@ const environmentSchema = z.object({
     .optional(),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60 * 60),
   NODE_ENV: z.string().optional(),
+  // A copy is held in memory while it is downloaded and stored, so the limit stays well below the heap.
+  MEDIA_MAX_BYTES: z.coerce.number().int().positive().max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)').default(25 * 1024 * 1024),
+  MEDIA_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  MEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  MEDIA_RETRY_BASE_DELAY_MS: z.coerce.number().int().nonnegative().default(30_000),
+  MEDIA_RETRY_MAX_DELAY_MS: z.coerce.number().int().nonnegative().default(60 * 60 * 1000),
+  MEDIA_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(2_000),
+  MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 60 * 60).default(15 * 60),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).optional(),
+  S3_ENDPOINT: urlWithScheme(['http', 'https']).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
+
+type Environment = z.infer<typeof environmentSchema>;
+
+const S3_VARIABLES = ['S3_REGION', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'] as const;
+
+/**
+ * Returns one message per S3 variable that is missing or set without the others it needs. It reads
+ * the raw environment, so these problems are reported together with invalid values.
+ */
+function findS3Problems(raw: Record<string, string | undefined>): string[] {
+  if (!raw.S3_BUCKET) {
+    return S3_VARIABLES.filter((name) => raw[name] !== undefined).map(
+      (name) => `${name}: is set but S3_BUCKET is not; set S3_BUCKET to store attachments in a bucket, or unset ${name}`,
+    );
+  }
+  const problems: string[] = [];
+  if (!raw.S3_REGION) problems.push("S3_REGION: required with S3_BUCKET; use the bucket's region, such as us-east-1");
+  if (raw.S3_ACCESS_KEY_ID && !raw.S3_SECRET_ACCESS_KEY) problems.push('S3_SECRET_ACCESS_KEY: required with S3_ACCESS_KEY_ID');
+  if (raw.S3_SECRET_ACCESS_KEY && !raw.S3_ACCESS_KEY_ID) problems.push('S3_ACCESS_KEY_ID: required with S3_SECRET_ACCESS_KEY');
+  return problems;
+}
+
+function toMediaStorageConfig(env: Environment): MediaStorageConfig {
+  if (!env.S3_BUCKET || !env.S3_REGION) return { kind: 'local', folder: path.resolve(env.DATA_DIR, 'media') };
+  return {
+    kind: 's3',
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION,
+    endpoint: env.S3_ENDPOINT?.replace(/\/+$/, ''),
+    credentials:
+      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+        : undefined,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+  };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -97,11 +189,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = environmentSchema.safeParse(emptyAsMissing);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  problems.push(...findS3Problems(emptyAsMissing));
+  if (parsed.success && parsed.data.MEDIA_RETRY_MAX_DELAY_MS < parsed.data.MEDIA_RETRY_BASE_DELAY_MS) {
+    problems.push('MEDIA_RETRY_MAX_DELAY_MS: must be at least MEDIA_RETRY_BASE_DELAY_MS');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
 
   const isProduction = env.NODE_ENV === 'production';
@@ -133,7 +226,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     isProduction,
     encryptionKeys,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrlIsSet: env.PUBLIC_URL !== undefined,
     retentionIntervalSeconds: env.RETENTION_INTERVAL_SECONDS,
+    media: Object.freeze({
+      storage: Object.freeze(toMediaStorageConfig(env)),
+      maxBytes: env.MEDIA_MAX_BYTES,
+      downloadTimeoutMs: env.MEDIA_DOWNLOAD_TIMEOUT_MS,
+      maxAttempts: env.MEDIA_MAX_ATTEMPTS,
+      retryBaseDelayMs: env.MEDIA_RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: env.MEDIA_RETRY_MAX_DELAY_MS,
+      pollIntervalMs: env.MEDIA_POLL_INTERVAL_MS,
+      concurrency: env.MEDIA_CONCURRENCY,
+      downloadUrlTtlSeconds: env.MEDIA_URL_TTL_SECONDS,
+    }),
     usesDevelopmentSecrets: missingSecrets.length > 0,
   });
 }

@@ -51,11 +51,12 @@ export async function openDatabase(options: {
   let closeDriver: () => Promise<void>;
   let runMigrations: () => Promise<void>;
 
-  if (options.databaseUrl) {
+  const databaseUrl = options.databaseUrl;
+  if (databaseUrl) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const client = postgres(options.databaseUrl, {
+    const client = postgres(databaseUrl, {
       max: 10,
       onnotice: () => {},
       connection: { application_name: 'parley' },
@@ -66,14 +67,14 @@ export async function openDatabase(options: {
     closeDriver = () => client.end({ timeout: 5 });
     runMigrations = async () => {
       // Instances starting together on an empty database would race to create the same types;
-      // a session-level advisory lock on one reserved connection makes them take turns.
-      const connection = await client.reserve();
+      // a session-level advisory lock makes them take turns. It needs one session for lock,
+      // migrations and unlock, hence a client with a single connection.
+      const migrationClient = postgres(databaseUrl, { max: 1, onnotice: () => {} });
       try {
-        await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migrate(drizzle(connection, { schema }), { migrationsFolder });
+        await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle(migrationClient, { schema }), { migrationsFolder });
       } finally {
-        await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => undefined);
-        connection.release();
+        await migrationClient.end({ timeout: 5 });
       }
     };
   } else {

@@ -1,4 +1,5 @@
 import type {
+  MessageDeletedEvent,
   MessageEvent,
   MessageStatusEvent,
   NormalizedEvent,
@@ -9,6 +10,7 @@ import type { Tx } from '../db/database.js';
 import type { ChannelRow } from '../db/queries/channels.js';
 import { findContactIdByIdentity, findOrCreateContact } from '../db/queries/contacts.js';
 import { appendConversationEvents, type ConversationEventInput } from '../db/queries/conversation-events.js';
+import { listMediaIdsOfProviderMessage } from '../db/queries/media-objects.js';
 import {
   findConversation,
   findConversationByThreadKey,
@@ -29,6 +31,7 @@ import {
 } from '../db/queries/messages.js';
 import { insertPendingUpdateOnce, lockProviderMessageId } from '../db/queries/pending-message-updates.js';
 import { conversationPublication, messagePublication } from '../events/publications.js';
+import { planMediaCopies, queueMediaCopies } from './media-copies.js';
 import { applyMessageUpdate, applyPendingUpdates, skipped, type AppliedEvent } from './message-updates.js';
 
 export type { AppliedEvent } from './message-updates.js';
@@ -41,8 +44,9 @@ export function applyEvent(tx: Tx, channel: ChannelRow, event: NormalizedEvent):
   switch (event.type) {
     case 'message':
       return applyMessage(tx, channel, event);
-    case 'message_edited':
     case 'message_deleted':
+      return applyMessageDeleted(tx, channel, event);
+    case 'message_edited':
     case 'message_hidden':
     case 'message_reaction':
     case 'message_status':
@@ -52,6 +56,17 @@ export function applyEvent(tx: Tx, channel: ChannelRow, event: NormalizedEvent):
     case 'referral':
       return applyReferral(tx, channel, event);
   }
+}
+
+/**
+ * Drops a message's content because the provider deleted it. Stored copies of its attachments are
+ * listed for deletion after commit, even when the message was already marked deleted, so a
+ * redelivery retries a file deletion that failed the first time.
+ */
+async function applyMessageDeleted(tx: Tx, channel: ChannelRow, event: MessageDeletedEvent): Promise<AppliedEvent> {
+  const mediaToDelete = await listMediaIdsOfProviderMessage(tx, channel.id, event.providerMessageId);
+  const applied = await applyMessageUpdate(tx, channel, event);
+  return mediaToDelete.length > 0 ? { ...applied, mediaToDelete } : applied;
 }
 
 async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): Promise<AppliedEvent> {
@@ -73,6 +88,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
   if ('skippedBecause' in resolved) return skipped(resolved.skippedBecause);
   const { conversation, created, authorContactId } = resolved;
 
+  const media = planMediaCopies(event);
   const values: MessageInsert = {
     tenantId,
     conversationId: conversation.id,
@@ -80,7 +96,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
     direction: event.direction,
     authorKind: event.direction === 'inbound' ? 'contact' : 'page',
     text: event.text,
-    attachments: event.attachments,
+    attachments: media.attachments,
     metadata: authorContactId ? { ...event.metadata, [ParleyMetadataKey.authorContactId]: authorContactId } : event.metadata,
     providerMessageId: event.providerMessageId,
     status: event.direction === 'inbound' ? 'received' : 'sent',
@@ -88,6 +104,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
   };
   const message = await insertMessageOnce(tx, values);
   if (!message) return skipped('duplicate message');
+  await queueMediaCopies(tx, message, media.copies);
 
   const log: ConversationEventInput[] = [];
   if (created) log.push({ tenantId, conversationId: conversation.id, kind: 'opened', data: { channelId: channel.id } });
@@ -125,6 +142,7 @@ async function applyMessage(tx: Tx, channel: ChannelRow, event: MessageEvent): P
       messagePublication(tenantId, 'added', final),
       conversationPublication(tenantId, conversation.id),
     ],
+    mediaQueued: media.copies.length,
   };
 }
 

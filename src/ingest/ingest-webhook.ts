@@ -6,7 +6,10 @@ import { findTenant } from '../db/queries/tenants.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { PendingPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
+import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
+import { deleteStoredMedia } from '../storage/delete-stored-media.js';
+import type { MediaStorage } from '../storage/media-storage.js';
 import { applyEvent } from './apply-event.js';
 
 export interface IngestSummary {
@@ -18,6 +21,8 @@ export interface IngestSummary {
   unknownChannels: number;
   /** Events acknowledged but not stored because the channel's tenant is suspended. */
   droppedForSuspendedTenant: number;
+  /** Attachment copies queued for the media copy worker. */
+  mediaQueued: number;
 }
 
 export interface IngestDependencies {
@@ -26,6 +31,9 @@ export interface IngestDependencies {
   log: Logger;
   /** Called after commit with the visitors whose messages arrived without a profile name. */
   onContactsSeen?: (channel: ChannelRow, externalIds: string[]) => void;
+  storage: MediaStorage;
+  /** Called after commit when attachment copies were queued, so the copy worker starts without waiting for its next poll. */
+  onMediaQueued?: () => void;
 }
 
 const refKey = (ref: ChannelRef) => `${ref.kind}:${ref.externalId}`;
@@ -44,6 +52,7 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
     ignored: parsed.ignored.length,
     unknownChannels: 0,
     droppedForSuspendedTenant: 0,
+    mediaQueued: 0,
   };
   for (const item of parsed.ignored) {
     deps.log.debug({ channel: item.channel, reason: item.reason }, 'webhook item ignored');
@@ -58,6 +67,7 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
   }
 
   const publications: PendingPublication[] = [];
+  const mediaToDelete: { tenantId: string; mediaId: string }[] = [];
   for (const { ref, events } of eventsByChannel.values()) {
     const { channel, tenant } = await deps.db.withSystem(async (tx) => {
       const found = await findChannelByExternalId(tx, ref.kind, ref.externalId);
@@ -83,10 +93,14 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
     summary.applied += result.applied;
     summary.skipped += result.skipped;
     summary.deferred += result.deferred;
+    summary.mediaQueued += result.mediaQueued;
     publications.push(...result.publications);
+    mediaToDelete.push(...result.mediaToDelete.map((mediaId) => ({ tenantId: channel.tenantId, mediaId })));
   }
 
   await publishAll(deps.bus, publications, deps.log);
+  if (summary.mediaQueued > 0) deps.onMediaQueued?.();
+  await deleteMediaOfDeletedMessages(deps, mediaToDelete);
   return summary;
 }
 
@@ -94,6 +108,22 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
 // of them, and running it again then succeeds.
 const RETRYABLE_SQL_STATES = new Set<string>([SqlState.DeadlockDetected, SqlState.SerializationFailure]);
 const MAX_ATTEMPTS = 4;
+/**
+ * Deletes the stored copies of attachments whose messages the provider deleted. It runs after the
+ * deletion is committed, because storage is not transactional. A failure is logged, not thrown,
+ * because the webhook's data is stored and the provider need not retry.
+ */
+async function deleteMediaOfDeletedMessages(deps: IngestDependencies, media: { tenantId: string; mediaId: string }[]) {
+  for (const { tenantId, mediaId } of media) {
+    try {
+      await deleteStoredMedia(deps, tenantId, mediaId);
+      deps.log.info({ tenantId, mediaId }, 'deleted the stored copy of a deleted message\'s attachment');
+    } catch (error) {
+      // TODO(media): nothing retries this deletion unless Meta redelivers the event; a sweep of media rows of deleted messages would.
+      deps.log.error({ error: loggableError(error), tenantId, mediaId }, 'deleting the stored copy of a deleted message\'s attachment failed');
+    }
+  }
+}
 
 async function ingestChannelEvents(deps: IngestDependencies, channel: ChannelRow, events: NormalizedEvent[]) {
   for (let attempt = 1; ; attempt += 1) {
@@ -110,7 +140,14 @@ async function ingestChannelEvents(deps: IngestDependencies, channel: ChannelRow
 
 function applyChannelEvents(deps: IngestDependencies, channel: ChannelRow, events: NormalizedEvent[]) {
   return deps.db.withTenant(channel.tenantId, async (tx) => {
-    const result = { applied: 0, skipped: 0, deferred: 0, publications: [] as PendingPublication[] };
+    const result = {
+      applied: 0,
+      skipped: 0,
+      deferred: 0,
+      mediaQueued: 0,
+      mediaToDelete: [] as string[],
+      publications: [] as PendingPublication[],
+    };
     for (const event of events) {
       const outcome = await applyEvent(tx, channel, event);
       if (outcome.skippedBecause) {
@@ -122,6 +159,8 @@ function applyChannelEvents(deps: IngestDependencies, channel: ChannelRow, event
       } else {
         result.applied += 1;
       }
+      result.mediaQueued += outcome.mediaQueued ?? 0;
+      result.mediaToDelete.push(...(outcome.mediaToDelete ?? []));
       result.publications.push(...outcome.publications);
     }
     return result;

@@ -28,6 +28,10 @@ export interface AppliedEvent {
   skippedBecause?: string;
   /** Set when the event was kept to be applied once the message it names is stored. */
   deferredBecause?: string;
+  /** Attachment copies queued for the media copy worker. */
+  mediaQueued?: number;
+  /** Media objects whose stored files must go once the transaction has committed. */
+  mediaToDelete?: string[];
 }
 
 export const skipped = (reason: string): AppliedEvent => ({ publications: [], skippedBecause: reason });

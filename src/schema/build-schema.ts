@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { AuditLogResolver } from '../resolvers/audit-log.resolver.js';
+import { AttachmentResolver } from '../resolvers/attachment.resolver.js';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ChannelResolver } from '../resolvers/channel.resolver.js';
 import { CommentResolver } from '../resolvers/comment.resolver.js';
@@ -22,6 +23,7 @@ export const resolvers = [
   ConversationResolver,
   MessageResolver,
   CommentResolver,
+  AttachmentResolver,
   SubscriptionResolver,
   PrivacyPolicyResolver,
   AuditLogResolver,

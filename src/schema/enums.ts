@@ -25,6 +25,7 @@ export const MessageStatus = {
 } as const;
 
 export const OutboundAttachmentType = { IMAGE: 'image', AUDIO: 'audio', VIDEO: 'video', DOCUMENT: 'document' } as const;
+export const MediaStorageStatus = { PENDING: 'pending', STORED: 'stored', FAILED: 'failed' } as const;
 
 registerEnumType(AgentRole, { name: 'AgentRole' });
 registerEnumType(ChannelKind, { name: 'ChannelKind' });
@@ -56,3 +57,9 @@ export const DataSubjectRequestKind = { ACCESS: 'access', RECTIFICATION: 'rectif
 
 registerEnumType(DataSubjectKind, { name: 'DataSubjectKind', description: 'Whose data a request is about: a visitor (contact) or an agent.' });
 registerEnumType(DataSubjectRequestKind, { name: 'DataSubjectRequestKind' });
+registerEnumType(MediaStorageStatus, {
+  name: 'MediaStorageStatus',
+  description:
+    'PENDING while Parley downloads the file, retrying failures with growing delays; STORED once Parley keeps a copy; ' +
+    'FAILED after the last attempt, or at once when the file cannot be copied, such as when it is over the size limit.',
+});

@@ -1,7 +1,7 @@
 /** Types that have global ids. */
-export type NodeType = 'Agent' | 'Channel' | 'Contact' | 'Conversation' | 'Message' | 'Tenant' | 'Operator';
+export type NodeType = 'Agent' | 'Attachment' | 'Channel' | 'Contact' | 'Conversation' | 'Message' | 'Tenant' | 'Operator';
 
-const NODE_TYPES = new Set<string>(['Agent', 'Channel', 'Contact', 'Conversation', 'Message', 'Tenant', 'Operator']);
+const NODE_TYPES = new Set<string>(['Agent', 'Attachment', 'Channel', 'Contact', 'Conversation', 'Message', 'Tenant', 'Operator']);
 
 export function isNodeType(name: string): name is NodeType {
   return NODE_TYPES.has(name);

@@ -11,7 +11,8 @@ import { Contact } from './contact.type.js';
 import { Conversation } from './conversation.type.js';
 import { DataSubjectRequest } from './data-subject-request.type.js';
 import { toGlobalId } from './global-id.js';
-import { Attachment, Message } from './message.type.js';
+import { Attachment } from './attachment.type.js';
+import { Message } from './message.type.js';
 import type { AuditEntryRow } from '../db/queries/audit-log.js';
 import type { OperatorRow } from '../db/queries/operators.js';
 import type { TenantWithUsage } from '../services/operator-tenants.service.js';
@@ -65,13 +66,21 @@ function toAttachment(raw: unknown): Attachment {
   const value = (raw ?? {}) as Record<string, unknown>;
   const text = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : null);
   const number = (key: string) => (typeof value[key] === 'number' ? (value[key] as number) : null);
+  const mediaRowId = text('mediaId');
   return Object.assign(new Attachment(), {
+    id: mediaRowId ? toGlobalId('Attachment', mediaRowId) : null,
+    mediaRowId,
     type: text('type') ?? 'unsupported',
     url: text('url'),
     title: text('title'),
     latitude: number('latitude'),
     longitude: number('longitude'),
     stickerId: text('stickerId'),
+    contentType: text('contentType'),
+    byteSize: number('byteSize'),
+    storageStatus: text('storageStatus'),
+    storageAttempts: number('storageAttempts'),
+    storageError: text('storageError'),
   });
 }
 

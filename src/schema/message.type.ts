@@ -1,32 +1,8 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, Float, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { Attachment } from './attachment.type.js';
 import { MessageAuthorKind, MessageDirection, MessageStatus } from './enums.js';
 import { PageInfo } from './page-info.type.js';
-
-@ObjectType()
-export class Attachment {
-  @Field(() => String, {
-    description:
-      'image, audio, video, file, location, fallback, sticker, template, contact, share (a shared post or reel), story_mention ' +
-      'or unsupported (its title then gives the reason when the provider stated one).',
-  })
-  type!: string;
-
-  @Field(() => String, { nullable: true, description: "The provider's URL; Messenger's expire after some hours." })
-  url!: string | null;
-
-  @Field(() => String, { nullable: true })
-  title!: string | null;
-
-  @Field(() => Float, { nullable: true })
-  latitude!: number | null;
-
-  @Field(() => Float, { nullable: true })
-  longitude!: number | null;
-
-  @Field(() => String, { nullable: true })
-  stickerId!: string | null;
-}
 
 @ObjectType({ description: 'Why the provider rejected an outbound message.' })
 export class MessageError {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createInstagramSender } from '../channels/instagram/instagram-sender.js';
+import { createMediaSourceRegistry } from '../channels/media-source-registry.js';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
+import { createWhatsAppMediaResolver } from '../channels/meta/whatsapp-media.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
 import { createWhatsAppSender } from '../channels/whatsapp/whatsapp-sender.js';
@@ -15,12 +17,16 @@ import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 import { createRedisPersonalKeyStore, noPersonalKeys } from '../privacy/personal-keys.js';
+import { createMediaCopyWorker, type MediaCopyWorker } from '../media/media-copy-worker.js';
 import { buildParleySchema } from '../schema/build-schema.js';
 import { createKeyring } from '../secrets/keyring.js';
 import { startRetentionSchedule } from '../services/retention-schedule.js';
 import { createServices, type Services } from '../services/services.js';
+import { createMediaStorage } from '../storage/create-media-storage.js';
+import type { MediaStorage } from '../storage/media-storage.js';
 import { GRAPHQL_PATH, registerGraphql } from './graphql.js';
 import { checkHealth } from './health.js';
+import { registerMediaRoutes } from './media.routes.js';
 import { registerMetaDataDeletionRoutes } from './meta-data-deletion.routes.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
@@ -33,6 +39,8 @@ export interface App {
   db: Database;
   eventBus: EventBus;
   services: Services;
+  storage: MediaStorage;
+  mediaWorker: MediaCopyWorker;
   /** Starts listening; returns the base URL, such as http://127.0.0.1:4000. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -43,6 +51,8 @@ export interface AppOptions {
   sender?: ChannelSender;
   /** Skips migrations when the database is known to be migrated already. */
   skipMigrations?: boolean;
+  /** False leaves the media copy worker stopped, so attachments stay pending; tests use it. */
+  startMediaWorker?: boolean;
 }
 
 /** Wires database, event bus, services, GraphQL and webhooks into one Fastify server. */
@@ -65,9 +75,37 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   const templates = createWhatsAppTemplateCatalog(graphApi);
   const keyring = createKeyring(config.encryptionKeys);
   const personalKeys = config.redisUrl ? await createRedisPersonalKeyStore(config.redisUrl, log) : noPersonalKeys;
-  // TODO(media): pass the media store here once it exists, so erasure and retention delete stored files.
-  const attachmentFiles = undefined;
-  const services = createServices({ config, db, bus: eventBus, log, sender, keyring, templates, personalKeys, attachmentFiles });
+  const storage = createMediaStorage(config.media.storage);
+  if (config.redisUrl && config.media.storage.kind === 'local') {
+    log.warn(
+      { folder: config.media.storage.folder },
+      'attachment copies are kept in a local folder; with several server instances set S3_BUCKET or share the folder, or an instance may not find a copy',
+    );
+  }
+  // Erasure and retention delete stored attachment files through the same storage.
+  const attachmentFiles = {
+    async deleteFiles(storageKeys: string[]) {
+      for (const key of storageKeys) await storage.delete(key);
+    },
+  };
+  const services = createServices({
+    config,
+    db,
+    bus: eventBus,
+    log,
+    sender,
+    keyring,
+    templates,
+    personalKeys,
+    attachmentFiles,
+    storage,
+  });
+  const mediaSources = createMediaSourceRegistry({ whatsapp: createWhatsAppMediaResolver(graphApi) });
+  const mediaWorker = createMediaCopyWorker(
+    { db, bus: eventBus, log, storage, sources: mediaSources, config: config.media, channelSecrets: services.channelSecrets },
+    // The exchange and the download have their own timeouts; storage writes time out after 60 s.
+    { leaseMs: config.graphApiTimeoutMs + config.media.downloadTimeoutMs + 2 * 60_000 },
+  );
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -105,23 +143,29 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     registerMetaWebhookRoutes(scope, config, {
       db,
       bus: eventBus,
+      storage,
+      onMediaQueued: () => mediaWorker.wake(),
       ...(profileEnricher ? { onContactsSeen: (channel, ids) => profileEnricher.schedule(channel, ids) } : {}),
     }),
   );
   await fastify.register(async (scope) => registerPrivacyPolicyRoutes(scope, config, services.privacyPolicies));
   await fastify.register(async (scope) => registerMetaDataDeletionRoutes(scope, config, services.metaDataDeletion));
+  await fastify.register(async (scope) => registerMediaRoutes(scope, services));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
   const retentionSchedule =
     config.retentionIntervalSeconds > 0
       ? startRetentionSchedule(services.retention, config.retentionIntervalSeconds * 1000, log.child({ job: 'retention' }))
       : undefined;
+  if (options.startMediaWorker !== false) mediaWorker.start();
 
   return {
     fastify,
     db,
     eventBus,
     services,
+    storage,
+    mediaWorker,
     async listen() {
       await fastify.listen({ port: config.port, host: config.host });
       const address = fastify.server.address();
@@ -131,12 +175,14 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     },
     async close() {
       await retentionSchedule?.stop();
+      await mediaWorker.stop();
       await graphql.close();
       await profileEnricher?.idle();
       await fastify.close();
       await eventBus.close();
       await personalKeys.close();
       await db.close();
+      storage.close();
     },
   };
 }

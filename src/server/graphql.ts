@@ -115,6 +115,9 @@ export async function registerGraphql(
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    // src/main.ts handles SIGINT and SIGTERM; Apollo's own handler would end the process before
+    // the rest of the server (workers, database) is closed.
+    stopOnTerminationSignals: false,
     validationRules: [queryLimitsRule],
     formatError: (formatted, error) => formatClientError(formatted, error, log),
     plugins: [

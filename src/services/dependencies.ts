@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { AttachmentFileStore } from '../privacy/attachment-files.js';
 import type { PersonalKeyStore } from '../privacy/personal-keys.js';
+import type { MediaStorage } from '../storage/media-storage.js';
 
 /** What services need from the outside world; built once at start and passed explicitly. */
 export interface ServiceDependencies {
@@ -21,6 +22,7 @@ export interface ServiceDependencies {
   personalKeys: PersonalKeyStore;
   /** Stored attachment files; undefined while no media store is configured. */
   attachmentFiles: AttachmentFileStore | undefined;
+  storage: MediaStorage;
 }
 
 /** The part of the dependencies that privacy work (erasure, retention) needs. */

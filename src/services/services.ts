@@ -11,6 +11,7 @@ import { createOperatorTenantsService } from './operator-tenants.service.js';
 import { createPrivacyPolicyService } from './privacy-policy.service.js';
 import { createMetaDataDeletionService } from './meta-data-deletion.service.js';
 import { createRetentionService } from './retention.service.js';
+import { createMediaService } from './media.service.js';
 import { createSendMessageService } from './send-message.service.js';
 import { createSendTemplateService } from './send-template.service.js';
 import { createSendPrivateReplyService } from './send-private-reply.service.js';
@@ -28,6 +29,7 @@ export function createServices(deps: ServiceDependencies) {
     commentActions: createCommentActionsService(deps, channelSecrets),
     conversations: createConversationsService(deps, channelSecrets),
     directory: createDirectoryService(deps),
+    media: createMediaService(deps),
     operatorTenants: createOperatorTenantsService(deps, tenantAdmin),
     privacyPolicies: createPrivacyPolicyService(deps),
     sendMessage: createSendMessageService(deps, channelSecrets),

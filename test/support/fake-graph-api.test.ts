@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGraphApi, type FakeGraphApi } from './fake-graph-api.js';
 
@@ -569,5 +570,60 @@ describe('message_templates route', () => {
 
     expect(response.status).toBe(400);
     expect(readError(response).message).toMatch(/^Unsupported post request/);
+  });
+});
+
+describe('WhatsApp media route', () => {
+  const media = {
+    mediaId: '1037543291543636',
+    phoneNumberId: '200000000000001',
+    url: 'http://127.0.0.1:9/whatsapp_business/attachments/wa-1',
+    mimeType: 'image/jpeg',
+    bytes: Buffer.from('not really a jpeg'),
+  };
+
+  async function get(path: string, token: string | null): Promise<GraphResponse> {
+    const response = await fetch(`${fake.url}${path}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('returns the URL, type, hash, size and id of the media', async () => {
+    fake.addWhatsAppMedia(media);
+    const response = await get(`/${media.mediaId}?phone_number_id=${media.phoneNumberId}`, TOKEN);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      messaging_product: 'whatsapp',
+      url: media.url,
+      mime_type: 'image/jpeg',
+      sha256: createHash('sha256').update(media.bytes).digest('hex'),
+      file_size: media.bytes.length,
+      id: media.mediaId,
+    });
+  });
+
+  it('rejects a request without a token with code 190', async () => {
+    fake.addWhatsAppMedia(media);
+    const response = await get(`/${media.mediaId}`, null);
+
+    expect(response.status).toBe(400);
+    expect(readError(response).code).toBe(190);
+  });
+
+  it('rejects an unknown media id with code 100', async () => {
+    const response = await get('/999999999', TOKEN);
+
+    expect(response.status).toBe(400);
+    expect(readError(response).code).toBe(100);
+    expect(readError(response).error_subcode).toBe(33);
+    expect(readError(response).message).toMatch(/^Unsupported get request\. Object with ID '999999999'/);
+  });
+
+  it('rejects media of another phone number with code 100', async () => {
+    fake.addWhatsAppMedia(media);
+    const response = await get(`/${media.mediaId}?phone_number_id=200000000000999`, TOKEN);
+
+    expect(response.status).toBe(400);
+    expect(readError(response).code).toBe(100);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -25,6 +25,19 @@ export interface RecordedGraphRequest {
   body: unknown;
 }
 
+
+/** A WhatsApp media object the fake describes at GET /{media-id}. */
+export interface FakeWhatsAppMedia {
+  mediaId: string;
+  /** The phone number id the media belongs to; a different `phone_number_id` query gets code 100. */
+  phoneNumberId: string;
+  /** Where the file is served, such as a fake CDN URL. */
+  url: string;
+  mimeType: string;
+  /** The file, for the sha256 and file_size fields. */
+  bytes: Buffer;
+}
+
 export interface FakeGraphApi {
   /** Base URL including the version segment, without a trailing slash. */
   url: string;
@@ -45,6 +58,8 @@ export interface FakeGraphApi {
   delayNext(milliseconds: number): void;
   /** Sets the templates GET /{businessAccountId}/message_templates lists; other account ids get code 100. */
   setMessageTemplates(businessAccountId: string, templates: FakeMessageTemplate[]): void;
+  /** Makes GET /{media-id} return the media's URL, as the WhatsApp Cloud API does. */
+  addWhatsAppMedia(media: FakeWhatsAppMedia): void;
   /** Clears recorded requests and everything queued but keeps the allowed tokens, profiles and templates. */
   reset(): void;
   close(): Promise<void>;
@@ -184,6 +199,30 @@ function replyToRepliesRequest(body: unknown, commentNumber: number): GraphReply
   return { status: 200, body: { id: String(commentNumber) } };
 }
 
+/**
+ * Replies to GET /{media-id} as the WhatsApp Cloud API documents it, with the URL, MIME type,
+ * SHA-256 (hex), size and id of the media. Meta documents the URL as valid for five minutes, but
+ * the fake does not expire it.
+ */
+function replyToMediaRequest(method: string, path: string, media: FakeWhatsAppMedia | undefined, query: Record<string, string>): GraphReply {
+  // NOTE: Meta does not document its reply to a phone_number_id the media does not belong to, so
+  // the fake replies as for an unknown object.
+  if (!media || (query.phone_number_id !== undefined && query.phone_number_id !== media.phoneNumberId)) {
+    return buildUnsupportedRequestError(method, path);
+  }
+  return {
+    status: 200,
+    body: {
+      messaging_product: 'whatsapp',
+      url: media.url,
+      mime_type: media.mimeType,
+      sha256: createHash('sha256').update(media.bytes).digest('hex'),
+      file_size: media.bytes.length,
+      id: media.mediaId,
+    },
+  };
+}
+
 /** Starts a Graph API stand-in on 127.0.0.1 with an ephemeral port. */
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: RecordedGraphRequest[] = [];
@@ -194,6 +233,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const queuedMessageIds: string[] = [];
   const queuedDelays: number[] = [];
   let port = 0;
+  const whatsAppMedia = new Map<string, FakeWhatsAppMedia>();
   // Starts at a random 10-digit number so ids from separate fakes in one test run rarely collide.
   let nextCommentNumber = randomInt(1_000_000_000, 9_000_000_000);
 
@@ -222,8 +262,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     if (method === 'GET' && objectRoute) {
       const token = readToken(request, query, body);
       if (token === undefined || !allowedTokens.has(token)) return buildInvalidTokenError();
-      const profile = profiles.get(objectRoute[1] ?? '');
-      return profile ? { status: 200, body: { ...profile, id: objectRoute[1] } } : buildUnsupportedRequestError(method, path);
+      const objectId = objectRoute[1] ?? '';
+      const profile = profiles.get(objectId);
+      if (profile) return { status: 200, body: { ...profile, id: objectId } };
+      return replyToMediaRequest(method, path, whatsAppMedia.get(objectId), query);
     }
 
     const route = ROUTE_PATTERN.exec(path);
@@ -275,6 +317,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     queueMessageId: (id) => void queuedMessageIds.push(id),
     delayNext: (milliseconds) => void queuedDelays.push(milliseconds),
     setMessageTemplates: (businessAccountId, templates) => void templatesByAccount.set(businessAccountId, templates),
+    addWhatsAppMedia: (media) => void whatsAppMedia.set(media.mediaId, media),
     reset: () => {
       requests.length = 0;
       queuedErrors.length = 0;

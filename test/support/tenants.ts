@@ -46,7 +46,10 @@ export async function createTenantWithChannels(
       kind: channel.kind,
       externalId: channel.externalId,
       accessToken: channel.accessToken ?? PAGE_TOKEN,
-      ...(channel.businessAccountId ? { businessAccountId: channel.businessAccountId } : {}),
+      // WhatsApp channels need their business account id; tests that do not care get a fixed one.
+      ...(channel.businessAccountId || channel.kind === 'whatsapp'
+        ? { businessAccountId: channel.businessAccountId ?? '300000000000001' }
+        : {}),
     });
   }
   const adminToken = await login(server, slug, `admin@${slug}.test`);

@@ -30,7 +30,12 @@ export interface TestServerOptions {
   fetchContactProfiles?: boolean;
   /** Replaces the silent test logger, for tests that read what the server logs. */
   logger?: Logger;
-  /** Extra environment variables, such as ENCRYPTION_KEYS, PUBLIC_URL, JWT_TTL_SECONDS or RETENTION_INTERVAL_SECONDS. */
+  /**
+   * Starts the media copy worker. Off by default, so other tests' attachments stay pending and no
+   * download is tried for their URLs.
+   */
+  mediaWorker?: boolean;
+  /** Extra environment variables, such as ENCRYPTION_KEYS, PUBLIC_URL, JWT_TTL_SECONDS, MEDIA_* or S3_* settings. */
   environment?: Record<string, string>;
 }
 
@@ -59,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const app = await createApp(config, options.logger ?? createLogger(config.logLevel), {
     skipMigrations: database.migrated,
+    startMediaWorker: options.mediaWorker ?? false,
     ...(options.sender ? { sender: options.sender } : {}),
   });
   const url = await app.listen();

@@ -123,3 +123,17 @@ export function postToGraphApi<T>(
 ): Promise<GraphApiResult<T>> {
   return callGraphApi(options, { method: 'POST', edgePath, accessToken, tokenIn: 'query', body }, responseSchema);
 }
+
+/**
+ * Reads a Graph API node with the token in an `Authorization: Bearer` header, as the WhatsApp
+ * Cloud API documents it. Failures come back as GraphApiFailure, as for postToGraphApi.
+ */
+export function getFromGraphApi<T>(
+  options: GraphApiClientOptions,
+  nodePath: string,
+  accessToken: string,
+  query: Record<string, string>,
+  responseSchema: z.ZodType<T>,
+): Promise<GraphApiResult<T>> {
+  return callGraphApi(options, { method: 'GET', edgePath: nodePath, accessToken, tokenIn: 'header', query }, responseSchema);
+}

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { messages } from '../schema.js';
 import { epochMicros, fromEpochMicros, type KeysetPosition } from './keyset.js';
@@ -217,4 +217,51 @@ export async function deleteStrayCopy(tx: Tx, channelId: string, providerMessage
 export async function countMessagesByAgent(tx: Tx, agentId: string): Promise<number> {
   const [row] = await tx.select({ value: count() }).from(messages).where(eq(messages.authorAgentId, agentId));
   return Number(row?.value ?? 0);
+}
+
+/**
+ * Rewrites the attachment that references `mediaId` inside the message's attachments array, in
+ * one statement: two copies of the same message finishing at once both keep their changes, because
+ * PostgreSQL re-evaluates the expression on the row version the first one committed.
+ */
+async function rewriteAttachmentOfMedia(
+  tx: Tx,
+  messageId: string,
+  mediaId: string,
+  rewrite: (element: SQL) => SQL,
+): Promise<MessageRow | undefined> {
+  const element = sql.raw('element');
+  const [row] = await tx
+    .update(messages)
+    .set({
+      attachments: sql`coalesce((
+        select jsonb_agg(case when element->>'mediaId' = ${mediaId} then ${rewrite(element)} else element end order by position)
+        from jsonb_array_elements(${messages.attachments}) with ordinality as item(element, position)
+      ), '[]'::jsonb)`,
+    })
+    .where(eq(messages.id, messageId))
+    .returning();
+  return row;
+}
+
+/** Merges `fields` into the message's attachment that references `mediaId`. */
+export function patchAttachmentOfMedia(
+  tx: Tx,
+  messageId: string,
+  mediaId: string,
+  fields: object,
+): Promise<MessageRow | undefined> {
+  return rewriteAttachmentOfMedia(tx, messageId, mediaId, (element) => sql`${element} || ${JSON.stringify(fields)}::jsonb`);
+}
+
+/** Removes the named keys from the message's attachment that references `mediaId`. */
+export function removeAttachmentFields(
+  tx: Tx,
+  messageId: string,
+  mediaId: string,
+  keys: readonly string[],
+): Promise<MessageRow | undefined> {
+  return rewriteAttachmentOfMedia(tx, messageId, mediaId, (element) =>
+    sql.join([element, ...keys.map((key) => sql`${key}::text`)], sql` - `),
+  );
 }
