@@ -64,7 +64,7 @@ export async function measureBaselineInserts(
     const total = warmup + measured;
     const [row] = await client.transaction((tx) => tx.query(COUNT_MESSAGES, [target.channelId]));
     if (row?.stored !== total) {
-      throw new Error(`The baseline stored ${String(row?.stored)} messages for ${total} transactions.`);
+      throw new Error(`The baseline stored ${String(row?.stored ?? 0)} messages for ${total} transactions.`);
     }
     return result;
   } finally {

@@ -44,8 +44,8 @@ export async function measureParleyIngest(
     HOST: '127.0.0.1',
     DATA_DIR: database.dataDir,
     META_APP_SECRET: APP_SECRET,
-    // No call may leave the machine: profile lookups are off, and any other Graph API call would
-    // go to a closed local port (9, discard) and fail at once.
+    // No call may leave the machine, so profile lookups are off, and any other Graph API call
+    // would go to a closed local port (9, discard) and fail at once.
     FETCH_CONTACT_PROFILES: 'false',
     GRAPH_API_URL: 'http://127.0.0.1:9/v21.0',
     LOG_LEVEL: 'silent',
