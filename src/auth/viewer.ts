@@ -8,8 +8,17 @@ export type Viewer =
       readonly tenantId: string;
       readonly agentId: string;
       readonly role: AgentRole;
+    }
+  | {
+      /** A website visitor of a webchat channel, limited to its own conversation. */
+      readonly kind: 'visitor';
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly contactId: string;
+      readonly conversationId: string;
     };
 
 export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
+export type VisitorViewer = Extract<Viewer, { kind: 'visitor' }>;
 
 export const anonymousViewer: Viewer = Object.freeze({ kind: 'anonymous' });

@@ -6,6 +6,7 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   ProviderError = 'PROVIDER_ERROR',
+  RateLimited = 'RATE_LIMITED',
 }
 
 /** An error whose message is safe to show to the client; anything else is masked. */
@@ -27,6 +28,12 @@ export const forbidden = (message: string) => new AppError(ErrorCode.Forbidden, 
 
 export const notFound = (what: string, id: string) =>
   new AppError(ErrorCode.NotFound, `${what} ${id} was not found.`, { id });
+
+export const conflict = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError(ErrorCode.Conflict, message, details);
+
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError(ErrorCode.RateLimited, message, { retryAfterSeconds });
 
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BadUserInput, message, details);

@@ -29,7 +29,12 @@ export async function buildContext(
   authorization: unknown,
 ): Promise<RequestContext> {
   const viewer = await services.auth.viewerFromToken(bearerToken(authorization));
-  const scopedLog = viewer.kind === 'agent' ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId }) : log;
+  const scopedLog =
+    viewer.kind === 'agent'
+      ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId })
+      : viewer.kind === 'visitor'
+        ? log.child({ tenantId: viewer.tenantId, conversationId: viewer.conversationId, viewer: 'visitor' })
+        : log;
   return { requestId, log: scopedLog, viewer, services, eventBus };
 }
 

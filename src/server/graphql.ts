@@ -20,7 +20,9 @@ interface SocketExtra extends Record<PropertyKey, unknown> {
 
 /**
  * Serves the schema over HTTP (Apollo on Fastify) and WebSocket (graphql-ws) on the same port.
- * WebSocket clients authenticate once, in connection_init's payload `authorization`.
+ * WebSocket clients, agents and webchat visitors, authenticate once, in connection_init's payload
+ * `authorization`. The webchat widget sends its queries and mutations over the socket too, so
+ * /graphql needs no CORS.
  */
 export async function registerGraphql(
   app: FastifyInstance,
@@ -39,7 +41,7 @@ export async function registerGraphql(
         const authorization = connection.connectionParams?.authorization;
         try {
           const context = await buildContext(services, eventBus, socketLog, randomUUID(), authorization);
-          if (context.viewer.kind !== 'agent') return false;
+          if (context.viewer.kind === 'anonymous') return false;
           connection.extra.context = context;
           return true;
         } catch (error) {

@@ -1,9 +1,29 @@
-import type { AgentRole, AgentViewer, Viewer } from '../auth/viewer.js';
+import type { AgentRole, AgentViewer, Viewer, VisitorViewer } from '../auth/viewer.js';
 import { forbidden, unauthenticated } from '../errors/app-error.js';
 
-/** Returns the viewer as an agent, or throws UNAUTHENTICATED. */
+/** Returns the viewer as an agent; throws UNAUTHENTICATED without a token and FORBIDDEN for a visitor. */
 export function requireAgent(viewer: Viewer): AgentViewer {
+  if (viewer.kind === 'visitor') {
+    throw forbidden('This operation is for agents; a webchat visitor token cannot use it.');
+  }
   if (viewer.kind !== 'agent') throw unauthenticated();
+  return viewer;
+}
+
+/** Returns the viewer as a webchat visitor; throws UNAUTHENTICATED without a token and FORBIDDEN for an agent. */
+export function requireVisitor(viewer: Viewer): VisitorViewer {
+  if (viewer.kind === 'agent') {
+    throw forbidden('This operation is for webchat visitors; agents use the conversation operations instead.');
+  }
+  if (viewer.kind !== 'visitor') {
+    throw unauthenticated('Authentication required: send the visitor token from POST /webchat/<public key>/session.');
+  }
+  return viewer;
+}
+
+/** Returns the tenant of an agent or a visitor; throws UNAUTHENTICATED for anyone else. */
+export function requireTenantMember(viewer: Viewer): AgentViewer | VisitorViewer {
+  if (viewer.kind === 'anonymous') throw unauthenticated();
   return viewer;
 }
 
