@@ -17,6 +17,11 @@ export interface Config {
   readonly graphApiUrl: string;
   /** Timeout for one Graph API call, in milliseconds. */
   readonly graphApiTimeoutMs: number;
+  /**
+   * The server's public base URL without a trailing slash, for links it hands out such as the
+   * webchat privacy policy; undefined means each request's own scheme and Host header.
+   */
+  readonly publicUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: string;
   /** True when secrets fell back to development defaults, which `npm start` warns about. */
@@ -43,6 +48,7 @@ const environmentSchema = z.object({
   META_VERIFY_TOKEN: z.string().min(1).optional(),
   GRAPH_API_URL: urlWithScheme(['http', 'https']).default('https://graph.facebook.com/v21.0'),
   GRAPH_API_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PUBLIC_URL: urlWithScheme(['http', 'https']).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
@@ -92,6 +98,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     metaVerifyToken: env.META_VERIFY_TOKEN ?? DEVELOPMENT_VERIFY_TOKEN,
     graphApiUrl: env.GRAPH_API_URL.replace(/\/+$/, ''),
     graphApiTimeoutMs: env.GRAPH_API_TIMEOUT_MS,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     usesDevelopmentSecrets: missingSecrets.length > 0,

@@ -6,6 +6,8 @@ import { ConversationResolver } from '../resolvers/conversation.resolver.js';
 import { DirectoryResolver } from '../resolvers/directory.resolver.js';
 import { MessageResolver } from '../resolvers/message.resolver.js';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
+import { TypingResolver } from '../resolvers/typing.resolver.js';
+import { VisitorResolver } from '../resolvers/visitor.resolver.js';
 
 export const resolvers = [
   AuthResolver,
@@ -13,6 +15,8 @@ export const resolvers = [
   ConversationResolver,
   MessageResolver,
   SubscriptionResolver,
+  VisitorResolver,
+  TypingResolver,
 ] as const;
 
 // type-graphql requires a PubSub whenever there are subscriptions, but every Parley subscription

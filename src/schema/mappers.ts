@@ -3,12 +3,19 @@ import type { ChannelRow } from '../db/queries/channels.js';
 import type { ContactRow } from '../db/queries/contacts.js';
 import type { InboxRow } from '../db/queries/conversations.js';
 import type { MessageRow } from '../db/queries/messages.js';
+import type { TypingPublication } from '../events/publications.js';
+import { messageCursor } from '../services/conversations.service.js';
+import type { Page } from '../services/pagination.js';
+import type { VisitorConversationView } from '../services/visitor.service.js';
 import { Agent } from './agent.type.js';
 import { Channel } from './channel.type.js';
 import { Contact } from './contact.type.js';
 import { Conversation } from './conversation.type.js';
 import { toGlobalId } from './global-id.js';
-import { Attachment, Message } from './message.type.js';
+import { Attachment, Message, MessageConnection } from './message.type.js';
+import { TypingIndicator } from './typing-indicator.type.js';
+import { VisitorConversation } from './visitor-conversation.type.js';
+import { VisitorProfile } from './visitor-profile.type.js';
 
 // Explicit row → GraphQL mappers, so no database column (a password hash, an access token)
 // reaches the API unless it is named here.
@@ -88,6 +95,7 @@ export function toConversation(row: InboxRow): Conversation {
     rowId: conversation.id,
     kind: conversation.kind,
     status: conversation.status,
+    handler: conversation.handler,
     postId: conversation.postId,
     contact: toContact(row.contact),
     channel: toChannel(row.channel),
@@ -98,4 +106,37 @@ export function toConversation(row: InboxRow): Conversation {
     snoozedUntil: conversation.snoozedUntil,
     createdAt: conversation.createdAt,
   });
+}
+
+export function toVisitorConversation(view: VisitorConversationView): VisitorConversation {
+  const { conversation, contact } = view;
+  return Object.assign(new VisitorConversation(), {
+    id: toGlobalId('Conversation', conversation.id),
+    rowId: conversation.id,
+    status: conversation.status,
+    handler: conversation.handler,
+    visitor: Object.assign(new VisitorProfile(), { name: contact.displayName, email: contact.email }),
+    createdAt: conversation.createdAt,
+  });
+}
+
+export function toTypingIndicator(payload: TypingPublication): TypingIndicator {
+  return Object.assign(new TypingIndicator(), {
+    conversationId: toGlobalId('Conversation', payload.conversationId),
+    actor: payload.actor,
+    isTyping: payload.isTyping,
+  });
+}
+
+export function toMessageConnection(page: Page<MessageRow>): MessageConnection {
+  const edges = page.nodes.map((row) => ({ cursor: messageCursor(row), node: toMessage(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }

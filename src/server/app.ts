@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
+import type { BotClientOptions } from '../channels/webchat/bot-client.js';
+import { createWebchatSender } from '../channels/webchat/webchat-sender.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
 import type { Config } from '../config/config.js';
@@ -11,9 +13,10 @@ import { createRedisEventBus } from '../events/redis-event-bus.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 import { buildParleySchema } from '../schema/build-schema.js';
-import { createServices, type Services } from '../services/services.js';
+import { createServices, type Services, type WebchatRateLimits } from '../services/services.js';
 import { registerGraphql } from './graphql.js';
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
+import { registerWebchatRoutes } from './webchat.routes.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -30,6 +33,10 @@ export interface AppOptions {
   sender?: ChannelSender;
   /** Skips migrations when the database is known to be migrated already. */
   skipMigrations?: boolean;
+  /** Replaces the webchat bot hook's timeout and retries, for tests that cannot wait seconds. */
+  botClient?: BotClientOptions;
+  /** Replaces the webchat rate limits. */
+  webchatRateLimits?: WebchatRateLimits;
 }
 
 /** Wires database, event bus, services, GraphQL and webhooks into one Fastify server. */
@@ -41,8 +48,15 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
 
   const graphApi = { baseUrl: config.graphApiUrl, timeoutMs: config.graphApiTimeoutMs };
   const metaSender = createMetaSender(graphApi);
-  const sender = options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender });
-  const services = createServices({ config, db, bus: eventBus, log, sender });
+  const sender =
+    options.sender ?? createChannelSender({ messenger: metaSender, facebook_page: metaSender, webchat: createWebchatSender() });
+  const services = createServices(
+    { config, db, bus: eventBus, log, sender },
+    {
+      ...(options.botClient ? { botClient: options.botClient } : {}),
+      ...(options.webchatRateLimits ? { webchatRateLimits: options.webchatRateLimits } : {}),
+    },
+  );
 
   // Fastify types its logger as FastifyBaseLogger; Parley's modules take the pino Logger it really is.
   const fastify: FastifyInstance = Fastify({
@@ -61,6 +75,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   await fastify.register(async (scope) => registerMetaWebhookRoutes(scope, config, { db, bus: eventBus }));
+  await fastify.register(async (scope) => registerWebchatRoutes(scope, config, services));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
 
@@ -79,6 +94,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
     async close() {
       await graphql.close();
       await fastify.close();
+      await services.botHook.close();
       await eventBus.close();
       await db.close();
     },

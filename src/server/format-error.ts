@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../errors/app-error.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
 import { loggableError } from '../errors/loggable-error.js';
 import type { Logger } from '../logger.js';
 
@@ -41,6 +41,17 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
   log.error({ error: loggableError(original), path: formatted.path }, 'unexpected error in a GraphQL operation');
   return { message: 'Internal server error; the error was logged.', ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
+
+/** HTTP status for each AppError code, for the plain HTTP routes. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.BadUserInput]: 400,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.ProviderError]: 502,
+  [ErrorCode.RateLimited]: 429,
+};
 
 /** Converts an AppError thrown while building the context into a GraphQL error with an HTTP status. */
 export function contextError(error: unknown): unknown {

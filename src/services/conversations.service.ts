@@ -15,7 +15,7 @@ import { listMessagesPage, type MessageRow } from '../db/queries/messages.js';
 import { badInput, forbidden, notFound } from '../errors/app-error.js';
 import { conversationPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
-import { hasRoleAtLeast, requireAgent } from './authorization.js';
+import { hasRoleAtLeast, requireAgent, requireTenantMember } from './authorization.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { decodeCursor, encodeCursor, pageSize, type Page } from './pagination.js';
 
@@ -79,8 +79,12 @@ export function createConversationsService(deps: ServiceDependencies) {
       return row;
     },
 
+    /** Lists one page of messages; a webchat visitor may list only its own conversation's. */
     async listMessages(viewer: Viewer, conversationId: string, request: MessagesRequest): Promise<Page<MessageRow>> {
-      const agent = requireAgent(viewer);
+      const member = requireTenantMember(viewer);
+      if (member.kind === 'visitor' && member.conversationId !== conversationId) {
+        throw forbidden('A visitor token gives access to its own conversation only.');
+      }
       if ((request.first != null || request.after != null) && (request.last != null || request.before != null)) {
         throw badInput('Use either first/after or last/before, not both.');
       }
@@ -89,7 +93,7 @@ export function createConversationsService(deps: ServiceDependencies) {
       const cursorText = backward ? request.before : request.after;
       const cursor = cursorText ? decodeCursor(cursorText) : undefined;
 
-      const rows = await deps.db.withTenant(agent.tenantId, (tx) =>
+      const rows = await deps.db.withTenant(member.tenantId, (tx) =>
         listMessagesPage(tx, {
           conversationId,
           limit,

@@ -18,6 +18,7 @@ import { publishAll } from '../events/publish.js';
 import { and, eq } from 'drizzle-orm';
 import { requireAgent } from './authorization.js';
 import type { ServiceDependencies } from './dependencies.js';
+import { handOffToHuman } from './hand-off.js';
 
 /**
  * Sends an agent's reply: stores it as pending and commits, calls the provider, then records the
@@ -66,6 +67,8 @@ export function createSendMessageService(deps: ServiceDependencies) {
       await recordActivity(tx, conversation.id, message.createdAt, message.id);
       // Replying implies the agent has read the conversation so far.
       await updateConversation(tx, conversation.id, { agentLastReadAt: message.createdAt });
+      // An agent who writes in a bot's webchat conversation takes it over, so the bot stops answering.
+      await handOffToHuman(tx, conversation, 'agent_replied', agent.agentId);
       await appendConversationEvents(tx, [
         {
           tenantId: agent.tenantId,

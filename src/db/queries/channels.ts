@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { ChannelKind } from '../../channels/normalized-event.js';
 import type { Tx } from '../database.js';
-import { channels } from '../schema.js';
+import { channels, tenants } from '../schema.js';
 
 export type ChannelRow = typeof channels.$inferSelect;
 
@@ -15,6 +15,19 @@ export async function findChannelByExternalId(
     .select()
     .from(channels)
     .where(and(eq(channels.kind, kind), eq(channels.externalId, externalId)));
+  return row;
+}
+
+/**
+ * Finds the webchat channel a widget key names, with its tenant's slug, name and status, across
+ * tenants; callers run it in a system transaction because the visitor has no tenant yet.
+ */
+export async function findWebchatChannelByPublicKey(tx: Tx, publicKey: string) {
+  const [row] = await tx
+    .select({ channel: channels, tenant: { slug: tenants.slug, name: tenants.name, status: tenants.status } })
+    .from(channels)
+    .innerJoin(tenants, eq(tenants.id, channels.tenantId))
+    .where(and(eq(channels.kind, 'webchat'), eq(channels.publicKey, publicKey)));
   return row;
 }
 

@@ -71,3 +71,44 @@ export async function findContactIdByIdentity(
 ): Promise<string | undefined> {
   return (await findIdentity(tx, channelId, externalId))?.contactId;
 }
+
+export async function findContact(tx: Tx, contactId: string): Promise<ContactRow | undefined> {
+  const [row] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+  return row;
+}
+
+export type ContactIdentityRow = typeof contactIdentities.$inferSelect;
+
+/** Returns a contact's identity on one channel, such as a webchat visitor's id and browser locale. */
+export async function findIdentityOnChannel(
+  tx: Tx,
+  contactId: string,
+  channelId: string,
+): Promise<ContactIdentityRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.channelId, channelId)));
+  return row;
+}
+
+export async function updateIdentity(
+  tx: Tx,
+  identityId: string,
+  values: Partial<Pick<ContactIdentityRow, 'profileName' | 'locale'>>,
+): Promise<void> {
+  await tx.update(contactIdentities).set(values).where(eq(contactIdentities.id, identityId));
+}
+
+export async function updateContact(
+  tx: Tx,
+  contactId: string,
+  values: Partial<Pick<ContactRow, 'displayName' | 'email'>>,
+): Promise<ContactRow | undefined> {
+  const [row] = await tx
+    .update(contacts)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(contacts.id, contactId))
+    .returning();
+  return row;
+}
