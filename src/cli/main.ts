@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { openDatabase } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
-import { createTenantAdminService } from '../services/tenant-admin.service.js';
+import { createTenantAdminService, type CreatedWebchatChannel } from '../services/tenant-admin.service.js';
 import { DEMO } from '../services/demo-seed.js';
 import { sendSampleWebhook } from './webhook-sample.js';
 
@@ -15,6 +15,12 @@ Commands:
       Creates a tenant and its first admin agent.
   channel create --tenant SLUG --kind messenger|facebook_page --page-id ID --access-token TOKEN [--name NAME]
       Connects a Facebook page's Messenger inbox or its post comments to a tenant.
+  channel create --tenant SLUG --kind webchat --name NAME --allowed-origin URL [--allowed-origin URL ...]
+                 [--greeting TEXT] [--bot-url URL]
+      Creates a website chat and prints its public widget key and embed code. --allowed-origin is
+      a site that may embed the chat, such as https://www.example.com (repeat it for each site);
+      --greeting is the first message the widget shows; --bot-url receives each visitor message
+      until a human takes over, and the bot secret that signs both directions is printed once.
   webhook sample [--url URL] [--page-id ID] [--visitor-id ID] [--text TEXT]
       Posts a Messenger text webhook signed with META_APP_SECRET to a running server
       (default URL http://127.0.0.1:PORT, default page the demo page).
@@ -22,7 +28,29 @@ Commands:
 
 class UsageError extends Error {}
 
-function required(values: Record<string, string | boolean | undefined>, name: string): string {
+function formatWebchatChannel(created: CreatedWebchatChannel, publicUrl: string | undefined): string {
+  const { channel, settings, botSecret } = created;
+  const host = publicUrl ?? 'https://YOUR-PARLEY-HOST';
+  const lines = [
+    `Created webchat channel "${channel.name}" (${channel.id}).`,
+    `Public widget key: ${channel.publicKey}`,
+    `Allowed origins: ${settings.allowedOrigins.join(', ')}`,
+    '',
+    'Paste this before </body> on every page of those sites:',
+    `  <script src="${host}/widget.js" data-parley-key="${channel.publicKey}" async></script>`,
+  ];
+  if (botSecret) {
+    lines.push(
+      '',
+      `Bot URL: ${settings.botUrl}`,
+      `Bot secret (shown only now; store it with the bot): ${botSecret}`,
+      `The bot answers on POST ${host}/webchat/bot/${channel.id}/messages, signed the same way.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function required(values: Record<string, string | string[] | boolean | undefined>, name: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`Missing --${name}.`);
   return value;
@@ -51,6 +79,9 @@ async function run(argv: string[]): Promise<number> {
     kind: { type: 'string' },
     'page-id': { type: 'string' },
     'access-token': { type: 'string' },
+    'allowed-origin': { type: 'string', multiple: true },
+    greeting: { type: 'string' },
+    'bot-url': { type: 'string' },
     url: { type: 'string' },
     'visitor-id': { type: 'string' },
     text: { type: 'string' },
@@ -85,10 +116,26 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (command === 'channel' && subcommand === 'create' && values.kind === 'webchat') {
+    const allowedOrigins = values['allowed-origin'] ?? [];
+    if (allowedOrigins.length === 0) throw new UsageError('Missing --allowed-origin: name each site that embeds the chat.');
+    const created = await withTenantAdmin(config, (service) =>
+      service.createWebchatChannel({
+        tenantSlug: required(values, 'tenant'),
+        name: required(values, 'name'),
+        allowedOrigins,
+        greeting: values.greeting,
+        botUrl: values['bot-url'],
+      }),
+    );
+    process.stdout.write(formatWebchatChannel(created, config.publicUrl));
+    return 0;
+  }
+
   if (command === 'channel' && subcommand === 'create') {
     const kind = required(values, 'kind');
     if (kind !== 'messenger' && kind !== 'facebook_page') {
-      throw new UsageError(`--kind must be messenger or facebook_page; got "${kind}".`);
+      throw new UsageError(`--kind must be messenger, facebook_page or webchat; got "${kind}".`);
     }
     const channel = await withTenantAdmin(config, (service) =>
       service.createChannel({
