@@ -1,7 +1,9 @@
 import type { ChannelSender } from '../../src/channels/outbound.js';
+import type { BotClientOptions } from '../../src/channels/webchat/bot-client.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/server/app.js';
+import type { WebchatRateLimits } from '../../src/services/services.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const TEST_APP_SECRET = 'test-app-secret-for-signatures';
@@ -26,6 +28,8 @@ export interface TestServerOptions {
   sender?: ChannelSender;
   /** Use the in-process event bus even when REDIS_URL is set. */
   memoryEventBus?: boolean;
+  botClient?: BotClientOptions;
+  webchatRateLimits?: WebchatRateLimits;
 }
 
 /**
@@ -50,6 +54,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = await createApp(config, createLogger(config.logLevel), {
     skipMigrations: database.migrated,
     ...(options.sender ? { sender: options.sender } : {}),
+    ...(options.botClient ? { botClient: options.botClient } : {}),
+    ...(options.webchatRateLimits ? { webchatRateLimits: options.webchatRateLimits } : {}),
   });
   const url = await app.listen();
   const ownsDatabase = !options.database;

@@ -45,21 +45,29 @@ export async function postToBot(
     }
     if (signal.aborted) return { ok: false, attempts: attempt - 1, reason: 'aborted' };
 
+    // One controller per attempt, aborted by the timeout or by shutdown. A plain timer is used
+    // because fetch with AbortSignal.any over AbortSignal.timeout never timed out in the bot
+    // tests on Node 20.20.
+    const attemptController = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attemptController.abort();
+    }, options.timeoutMs);
+    const onShutdown = () => attemptController.abort();
+    signal.addEventListener('abort', onShutdown, { once: true });
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
-      });
+      const response = await fetch(url, { method: 'POST', headers, body, signal: attemptController.signal });
       await response.body?.cancel();
       if (response.ok) return { ok: true, status: response.status, attempts: attempt };
       last = { ok: false, attempts: attempt, status: response.status, reason: 'http_error' };
       if (response.status !== 429 && response.status < 500) return last;
-    } catch (error) {
+    } catch {
       if (signal.aborted) return { ok: false, attempts: attempt, reason: 'aborted' };
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
       last = { ok: false, attempts: attempt, reason: timedOut ? 'timeout' : 'network_error' };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onShutdown);
     }
   }
   return last;
