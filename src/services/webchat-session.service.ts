@@ -1,5 +1,6 @@
 import { signVisitorToken, verifyVisitorToken, type VisitorClaims } from '../auth/visitor-tokens.js';
 import { isAllowedOrigin, readWebchatSettings, type WebchatSettings } from '../channels/webchat/webchat-settings.js';
+import { widgetTextsFor, type WidgetLanguage, type WidgetTexts } from '../channels/webchat/widget-texts.js';
 import type { Tx } from '../db/database.js';
 import { findWebchatChannelByPublicKey, type ChannelRow } from '../db/queries/channels.js';
 import { findContact, findIdentityOnChannel, findOrCreateContact, updateIdentity } from '../db/queries/contacts.js';
@@ -33,7 +34,14 @@ export interface WebchatSession {
   returning: boolean;
   handler: ConversationRow['handler'];
   visitor: { name: string | null; email: string | null };
-  widget: { title: string; greeting: string | null };
+  widget: {
+    title: string;
+    /** The channel's greeting, else the default one in the visitor's language. */
+    greeting: string;
+    /** The language of `texts`: en, nl, fr or de. */
+    language: WidgetLanguage;
+    texts: WidgetTexts;
+  };
   privacyPolicyUrl: string;
 }
 
@@ -151,6 +159,7 @@ export function createWebchatSessionService(deps: ServiceDependencies, newSessio
         { tenantId: channel.tenantId, channelId: channel.id, conversationId: conversation.id, returning: result.returning },
         'webchat session started',
       );
+      const { language, texts } = widgetTextsFor(request.locale);
       // TODO(webchat): record which privacy policy version the widget showed (privacy_policy_views)
       // once the privacy pages can tell the current version for a tenant and locale.
       return {
@@ -162,7 +171,7 @@ export function createWebchatSessionService(deps: ServiceDependencies, newSessio
         returning: result.returning,
         handler: conversation.handler,
         visitor: { name: contact?.displayName ?? null, email: contact?.email ?? null },
-        widget: { title: tenant.name, greeting: settings.greeting ?? null },
+        widget: { title: tenant.name, greeting: settings.greeting ?? texts.greeting, language, texts },
         privacyPolicyUrl: `${request.publicBaseUrl}/privacy/${encodeURIComponent(tenant.slug)}`,
       };
     },
