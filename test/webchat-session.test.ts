@@ -12,6 +12,8 @@ let server: TestServer;
 let tenant: TestTenant;
 let webchat: TestWebchatChannel;
 let otherWebchat: TestWebchatChannel;
+let plainWebchat: TestWebchatChannel;
+
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -21,6 +23,7 @@ beforeAll(async () => {
     greeting: 'Welcome to the shop!',
   });
   otherWebchat = await createWebchatChannel(server, tenant.slug, { allowedOrigins: ['https://blog.example'] });
+  plainWebchat = await createWebchatChannel(server, tenant.slug);
 });
 
 afterAll(async () => {
@@ -86,7 +89,10 @@ describe('new session', () => {
     expect(session.returning).toBe(false);
     expect(session.handler).toBe('HUMAN');
     expect(session.visitor).toEqual({ name: null, email: null });
-    expect(session.widget).toEqual({ title: 'Tenant session-tenant', greeting: 'Welcome to the shop!' });
+    expect(session.widget.title).toBe('Tenant session-tenant');
+    expect(session.widget.greeting).toBe('Welcome to the shop!');
+    expect(session.widget.language).toBe('nl');
+    expect(session.widget.texts.send).toBe('Versturen');
     expect(session.privacyPolicyUrl).toBe(`${server.url}/privacy/session-tenant`);
   });
 
@@ -201,13 +207,36 @@ describe('channel creation', () => {
   });
 });
 
+describe('widget texts', () => {
+  it.each([
+    ['de-CH', 'de', 'Senden'],
+    ['fr', 'fr', 'Envoyer'],
+    ['pt-BR', 'en', 'Send'],
+  ])('for %s are in %s', async (locale, language, send) => {
+    const session = await startVisitorSession(server, plainWebchat.publicKey, { locale });
+    expect(session.widget.language).toBe(language);
+    expect(session.widget.texts.send).toBe(send);
+  });
+
+  it('give the default greeting in the language when the channel has none', async () => {
+    const session = await startVisitorSession(server, plainWebchat.publicKey, { locale: 'nl-NL' });
+    expect(session.widget.greeting).toBe('Hallo! Waarmee kunnen we je helpen?');
+  });
+});
+
 describe('widget script', () => {
-  it('is served as JavaScript', async () => {
-    const response = await fetch(`${server.url}/widget.js`);
+  it('is served as JavaScript of at most 25 KiB', async () => {
+    const response = await fetch(`${server.url}/widget.js`, { headers: { 'accept-encoding': 'identity' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
     const script = await response.text();
-    expect(script.length).toBeGreaterThan(1_000);
-    expect(script.length).toBeLessThan(25 * 1024);
+    expect(script).toContain('graphql-transport-ws');
+    expect(Buffer.byteLength(script)).toBeLessThanOrEqual(25 * 1024);
+  });
+
+  it('is served gzip-compressed to clients that accept it', async () => {
+    const response = await fetch(`${server.url}/widget.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.text()).toContain('graphql-transport-ws');
   });
 });

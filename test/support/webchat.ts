@@ -33,7 +33,7 @@ export interface SessionResponse {
     returning: boolean;
     handler: 'BOT' | 'HUMAN';
     visitor: { name: string | null; email: string | null };
-    widget: { title: string; greeting: string | null };
+    widget: { title: string; greeting: string; language: string; texts: Record<string, string> };
     privacyPolicyUrl: string;
     error?: string;
     code?: string;
