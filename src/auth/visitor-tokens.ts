@@ -6,9 +6,9 @@ import { z } from 'zod';
 const VISITOR_AUDIENCE = 'parley-visitor';
 
 /**
- * A visitor keeps its token in the browser's localStorage and comes back to the same
- * conversation while it is valid; each new session issues a fresh one, so the period runs from
- * the visitor's last visit.
+ * Lifetime of a visitor token. The widget keeps the token in localStorage, so the visitor comes
+ * back to the same conversation while it is valid. Each session issues a fresh token, so the
+ * period runs from the visitor's last visit.
  */
 export const VISITOR_TOKEN_TTL_SECONDS = 180 * 24 * 60 * 60; // 180 days
 

@@ -19,7 +19,7 @@ export interface Config {
   readonly graphApiTimeoutMs: number;
   /**
    * The server's public base URL without a trailing slash, for links it hands out such as the
-   * webchat privacy policy; undefined means each request's own scheme and Host header.
+   * webchat privacy policy. When undefined, each request's own scheme and Host header are used.
    */
   readonly publicUrl: string | undefined;
   readonly dataDir: string;

@@ -23,7 +23,7 @@ export interface ConversationPublication {
   conversationId: string;
 }
 
-/** Who started or stopped typing in a conversation; never stored. */
+/** A start or stop of typing in a conversation, by the visitor or an agent. Never stored. */
 export interface TypingPublication {
   conversationId: string;
   actor: 'visitor' | 'agent';

@@ -17,7 +17,7 @@ import { requireAgent, requireTenantMember } from '../services/authorization.js'
 
 type Data = SubscribeResolverData<unknown, { conversationId?: string | null }, RequestContext>;
 
-/** Who a payload is delivered to: an agent of the tenant, or the visitor of one conversation. */
+/** The kind of subscriber a payload goes to: an agent of the tenant, or the visitor of one conversation. */
 type Subscriber = { kind: 'agent' } | { kind: 'visitor' };
 
 /**
@@ -49,7 +49,7 @@ const isMessageChange =
   (payload: MessagePublication, conversationRowId: string | undefined) =>
     payload.change === change && (!conversationRowId || payload.message.conversationId === conversationRowId);
 
-/** Agents see the visitor typing; the visitor sees agents typing; nobody gets its own side's. */
+/** Agents get the visitor's typing and the visitor gets the agents', never the own side's. */
 const isTypingForSubscriber = (payload: TypingPublication, conversationRowId: string | undefined, subscriber: Subscriber) =>
   (!conversationRowId || payload.conversationId === conversationRowId) &&
   (subscriber.kind === 'visitor' ? payload.actor !== 'visitor' : payload.actor === 'visitor');

@@ -40,7 +40,7 @@ registerEnumType(MessageAuthorKind, {
 });
 registerEnumType(ConversationHandler, {
   name: 'ConversationHandler',
-  description: "Who answers the conversation: the webchat channel's BOT until a HUMAN takes over.",
+  description: "The side that replies in the conversation: the webchat channel's BOT until a HUMAN takes over.",
 });
 registerEnumType(TypingActor, { name: 'TypingActor' });
 registerEnumType(MessageStatus, {

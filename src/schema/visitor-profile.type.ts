@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'What a webchat visitor told about itself in the widget.' })
+@ObjectType({ description: 'The name and email a webchat visitor gave in the widget.' })
 export class VisitorProfile {
   @Field(() => String, { nullable: true })
   name!: string | null;

@@ -21,6 +21,7 @@ const READABLE_BY_PAGE = new Set<ErrorCode>([ErrorCode.BadUserInput, ErrorCode.R
 
 function sendAppError(reply: FastifyReply, error: unknown): FastifyReply {
   if (!(error instanceof AppError)) throw error;
+  reply.log.info({ code: error.code, route: reply.request.routeOptions.url }, 'webchat request rejected');
   if (error.code === ErrorCode.RateLimited) reply.header('retry-after', String(error.details.retryAfterSeconds ?? 1));
   return reply.code(HTTP_STATUS_BY_CODE[error.code]).send({ error: error.message, code: error.code });
 }
@@ -31,7 +32,7 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
 
 /**
  * The website chat's HTTP side: the widget script, visitor sessions (CORS limited to each
- * channel's allowed origins) and the endpoint a channel's bot answers on. Everything else the
+ * channel's allowed origins) and the endpoint a channel's bot posts its replies to. Everything else the
  * widget does goes over the GraphQL WebSocket with the visitor token.
  */
 export async function registerWebchatRoutes(app: FastifyInstance, config: Config, services: Services): Promise<void> {

@@ -17,7 +17,7 @@ export interface BotHookJob {
 }
 
 export interface BotHook {
-  /** Queues a delivery and returns at once; the caller's request never waits for the bot. */
+  /** Queues a delivery and returns at once, so the caller's request does not wait for the bot. */
   enqueue(job: BotHookJob): void;
   /** Resolves when every queued delivery has finished; tests wait on it. */
   idle(): Promise<void>;
@@ -31,8 +31,8 @@ export interface BotHook {
  * messages queued before a hand-off are not sent. A delivery that fails after its retries is
  * logged and dropped: the message stays in the inbox for agents.
  */
-// TODO(webchat): the queue lives in this process's memory, so deliveries still queued when the
-// server stops are lost; a jobs table would make them survive restarts.
+// TODO(webchat): deliveries still queued when the server stops are lost, because the queue is in
+// this process's memory. A jobs table would keep them across restarts.
 export function createBotHook(deps: { db: Database; log: Logger }, options: BotClientOptions = DEFAULT_BOT_CLIENT_OPTIONS): BotHook {
   const shutdown = new AbortController();
   const queues = new Map<string, Promise<void>>();

@@ -22,7 +22,7 @@ export interface BotRequestResult {
 const INVALID_SIGNATURE =
   'Invalid or missing X-Parley-Signature; it must be "sha256=" and the hex HMAC-SHA256 of the body with the channel\'s bot secret.';
 
-/** A webchat channel's bot: what Parley sends it, and the replies and hand-offs it sends back. */
+/** Creates the service for webchat bots: what Parley sends a bot, and the replies and hand-offs it sends back. */
 export function createBotService(deps: ServiceDependencies, hook: BotHook) {
   return {
     /** Queues a visitor's message for the channel's bot when the bot handles the conversation. */

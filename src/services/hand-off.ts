@@ -2,13 +2,13 @@ import type { Tx } from '../db/database.js';
 import { appendConversationEvents } from '../db/queries/conversation-events.js';
 import { updateConversation, type ConversationRow } from '../db/queries/conversations.js';
 
-/** Why a bot's conversation moved to the agents. */
+/** The reason a bot's conversation moved to the agents. */
 export type HandOffReason = 'bot_requested' | 'visitor_requested' | 'agent_replied';
 
 /**
  * Moves a conversation from the channel's bot to the tenant's agents, inside the caller's
  * transaction; the caller publishes conversationUpdated after commit. When the bot or the
- * visitor asks, the conversation also becomes open and unassigned, so it waits in the shared
+ * visitor requests it, the conversation also becomes open and unassigned, so it waits in the shared
  * inbox; an agent who replied keeps it as it is. Returns the updated row, or undefined when a
  * human already handled it.
  */

@@ -14,11 +14,11 @@ export interface RateLimiter {
 }
 
 /**
- * A sliding-window limiter in this process's memory: it keeps the time of each allowed request,
- * at most `max` per key, and forgets keys idle for a whole window.
+ * Creates a sliding-window limiter in this process's memory. It keeps the time of each allowed
+ * request, at most `max` per key, and drops keys idle for a whole window.
  */
-// TODO(webchat): limits are per server instance; with several instances behind a load balancer a
-// visitor gets the limit once per instance, until the counters move to Redis.
+// TODO(webchat): the counts are per server instance, so behind a load balancer a visitor gets the
+// limit once per instance. Counting in Redis would make it one limit for all.
 export function createRateLimiter(limit: RateLimit, now: () => number = Date.now): RateLimiter {
   const requestTimes = new Map<string, number[]>();
   let lastSweep = now();

@@ -67,7 +67,7 @@ export function createSendMessageService(deps: ServiceDependencies) {
       await recordActivity(tx, conversation.id, message.createdAt, message.id);
       // Replying implies the agent has read the conversation so far.
       await updateConversation(tx, conversation.id, { agentLastReadAt: message.createdAt });
-      // An agent who writes in a bot's webchat conversation takes it over, so the bot stops answering.
+      // An agent who writes in a bot's webchat conversation takes it over, so the bot stops replying.
       await handOffToHuman(tx, conversation, 'agent_replied', agent.agentId);
       await appendConversationEvents(tx, [
         {

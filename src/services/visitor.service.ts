@@ -16,7 +16,7 @@ import { handOffToHuman } from './hand-off.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Viewer } from '../auth/viewer.js';
 
-/** What a visitor may see of its own conversation: no agent, assignee or channel data. */
+/** A visitor's view of its own conversation, without agent, assignee or channel data. */
 export interface VisitorConversationView {
   conversation: ConversationRow;
   contact: ContactRow;
@@ -43,7 +43,7 @@ function checkField<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   return parsed.data;
 }
 
-/** What a website visitor does in its own conversation, with a visitor token. */
+/** Creates the operations a website visitor runs in its own conversation with a visitor token. */
 export function createVisitorService(deps: ServiceDependencies, messageLimiter: RateLimiter, bot: BotService) {
   const ingestDeps = { db: deps.db, bus: deps.bus, log: deps.log };
 

@@ -125,7 +125,7 @@ export function createWebchatSessionService(deps: ServiceDependencies, newSessio
 
     /**
      * Returns a visitor token and the widget's settings. A valid token from an earlier session
-     * on this channel gives the same conversation back, reopened when it was resolved; without
+     * on this channel gives the same conversation back, reopened when it was resolved. Without
      * one, a new contact and conversation are created, handled by the bot when the channel has one.
      */
     async startSession(request: StartSessionRequest): Promise<WebchatSession> {

@@ -37,8 +37,8 @@ var SUBSCRIPTION_MESSAGES = 'subscription { messageAdded { ' + MESSAGE_FIELDS + 
 var SUBSCRIPTION_TYPING = 'subscription { typingChanged { actor isTyping } }';
 
 // graphql-transport-ws client.
-// Subscriptions are sent again after a reconnect; one-shot operations waiting for an answer are
-// too, which is safe because sendVisitorMessage carries a clientMessageId.
+// Subscriptions are sent again after a reconnect; one-shot operations still waiting for a result
+// are too, which is safe because sendVisitorMessage carries a clientMessageId.
 
 function createSocket(token, onStatus) {
   var socket = null;

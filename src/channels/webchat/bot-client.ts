@@ -21,7 +21,7 @@ export type BotDeliveryResult =
 
 /**
  * POSTs a JSON body to a bot, signed with X-Parley-Signature. Network errors, timeouts, 429 and
- * 5xx answers are retried with a doubling delay; any other 4xx is final, because repeating the
+ * 5xx responses are retried with a doubling delay; any other 4xx is final, because repeating the
  * same request cannot change it. `signal` aborts the delivery, as on server shutdown.
  */
 export async function postToBot(

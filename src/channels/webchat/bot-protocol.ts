@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_TEXT_LENGTH } from '../outbound.js';
 
 /**
- * What Parley POSTs to a channel's bot URL for each visitor message while the bot handles the
+ * The body Parley POSTs to a channel's bot URL for each visitor message while the bot handles the
  * conversation. Ids are the GraphQL API's global ids.
  */
 export interface BotHookPayload {

@@ -19,8 +19,8 @@ export async function findChannelByExternalId(
 }
 
 /**
- * Finds the webchat channel a widget key names, with its tenant's slug, name and status, across
- * tenants; callers run it in a system transaction because the visitor has no tenant yet.
+ * Finds the webchat channel a widget key names, with its tenant's slug, name and status. It
+ * searches across tenants, so callers run it in a system transaction: the visitor has no tenant yet.
  */
 export async function findWebchatChannelByPublicKey(tx: Tx, publicKey: string) {
   const [row] = await tx
