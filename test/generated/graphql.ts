@@ -21,7 +21,7 @@ export type ChannelKind =
   | 'WEBCHAT'
   | 'WHATSAPP';
 
-/** Who answers the conversation: the webchat channel's BOT until a HUMAN takes over. */
+/** The side that replies in the conversation: the webchat channel's BOT until a HUMAN takes over. */
 export type ConversationHandler =
   | 'BOT'
   | 'HUMAN';
