@@ -134,6 +134,12 @@ describe.skipIf(!existsSync(CHROMIUM))('webchat widget in Chromium', () => {
       const screenshot = path.join(tmpdir(), `parley-webchat-${locale}.png`);
       await page.screenshot({ path: screenshot });
       expect(existsSync(screenshot)).toBe(true);
+
+      // The token in localStorage brings the same conversation back after a reload.
+      await page.reload();
+      await page.getByRole('button', { name: texts.open }).click();
+      await expect.poll(() => panel.getByText(answer).isVisible(), { timeout: 10_000 }).toBe(true);
+      expect(await panel.getByText(question).isVisible()).toBe(true);
     } finally {
       agentSees.close();
       await agentClient.dispose();

@@ -41,6 +41,7 @@ export function buildVisitorMessageEvent(input: VisitorMessageInput): MessageEve
     contact: { externalId: input.visitorExternalId },
     providerMessageId: `visitor:${input.visitorExternalId}:${localId}`,
     text,
+    // TODO(webchat): visitors cannot attach files yet; an upload would be stored in media storage and listed here.
     attachments: [],
     metadata: {},
     occurredAt: input.receivedAt,
