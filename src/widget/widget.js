@@ -155,7 +155,7 @@ var ICON_SEND = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><
 var ICON_PERSON = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="8" r="4" fill="currentColor"/><path d="M4 20c0-4 3.6-6 8-6s8 2 8 6" fill="currentColor"/></svg>';
 
 var STYLE = `
-:host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2330;--accent:#3d5afe;--accent-dark:#2740d8}
+:host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.45 system-ui,sans-serif;color:#1f2330;--accent:#3d5afe;--accent-dark:#2740d8}
 *{box-sizing:border-box}
 button,input,textarea{font:inherit;color:inherit}
 :focus-visible{outline:3px solid #ffb020;outline-offset:2px}
@@ -176,11 +176,11 @@ header p{margin:3px 0 0;font-size:13.5px;opacity:.88}
 .icon{width:34px;height:34px;flex:none;border:0;border-radius:50%;background:rgba(255,255,255,.14);color:#fff;cursor:pointer;display:grid;place-items:center}
 .icon:hover{background:rgba(255,255,255,.26)}
 .icon svg{width:18px;height:18px}
-.log{flex:1;overflow-y:auto;padding:18px 16px 8px;background:#f6f7fb;display:flex;flex-direction:column;gap:4px}
+.log{flex:1;min-height:140px;overflow-y:auto;padding:18px 16px 8px;background:#f6f7fb;display:flex;flex-direction:column;gap:4px}
 .row{display:flex;flex-direction:column;align-items:flex-start;max-width:82%}
 .row.mine{align-self:flex-end;align-items:flex-end}
 .author{font-size:12px;color:#697089;margin:8px 0 3px 4px}
-.bubble{padding:9px 13px;border-radius:16px 16px 16px 5px;background:#fff;box-shadow:0 1px 2px rgba(20,28,70,.08);white-space:pre-wrap;overflow-wrap:anywhere}
+.bubble{padding:9px 13px;border-radius:16px 16px 16px 5px;background:#fff;box-shadow:0 1px 2px #1c2a4614;white-space:pre-wrap;overflow-wrap:anywhere}
 .mine .bubble{border-radius:16px 16px 5px 16px;background:var(--accent);color:#fff;box-shadow:none}
 .mine .bubble a{color:#fff}
 .bubble a{color:var(--accent-dark)}
@@ -188,18 +188,17 @@ header p{margin:3px 0 0;font-size:13.5px;opacity:.88}
 .notice{align-self:center;margin:10px 0;padding:7px 12px;border-radius:10px;background:#e9ecf8;color:#3b4260;font-size:13px;text-align:center}
 .notice.error{background:#fdecee;color:#a3162b}
 .notice button{margin-left:6px;border:0;background:none;color:var(--accent-dark);font-weight:600;cursor:pointer;text-decoration:underline}
-.typing{display:flex;gap:4px;padding:12px 14px;margin-top:6px;border-radius:16px 16px 16px 5px;background:#fff;align-self:flex-start;box-shadow:0 1px 2px rgba(20,28,70,.08)}
+.typing{display:flex;gap:4px;padding:12px 14px;margin-top:6px;border-radius:16px 16px 16px 5px;background:#fff;align-self:flex-start;box-shadow:0 1px 2px #1c2a4614}
 .typing i{width:7px;height:7px;border-radius:50%;background:#9aa1b9;animation:blink 1.2s infinite}
 .typing i:nth-child(2){animation-delay:.2s}.typing i:nth-child(3){animation-delay:.4s}
 @keyframes blink{0%,80%,100%{opacity:.3}40%{opacity:1}}
 .actions{padding:0 16px;background:#f6f7fb}
 .human{margin:6px 0 10px;padding:7px 14px;border:1.5px solid var(--accent);border-radius:18px;background:#fff;color:var(--accent-dark);font-weight:600;font-size:13.5px;cursor:pointer}
-.human:hover{background:#eef1ff}
-.details{padding:14px 16px;border-top:1px solid #e6e8f0;background:#fff;display:grid;gap:8px}
-.details p{margin:0;font-size:13px;color:#596079}
-.details label{font-size:12.5px;font-weight:600;color:#3b4260}
-.details input{width:100%;padding:8px 10px;border:1px solid #cfd3e1;border-radius:9px;background:#fff}
-.details .save{justify-self:end;padding:7px 16px;border:0;border-radius:9px;background:var(--accent);color:#fff;font-weight:600;cursor:pointer}
+.details{padding:12px 16px;border-top:1px solid #e6e8f0;background:#fff;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}
+.details p,.details .save{grid-column:1/3;margin:0;font-size:13px;color:#596079}
+.details label{display:grid;gap:3px;font-size:12.5px;font-weight:600;color:#3b4260}
+.details input{width:100%;padding:7px 9px;border:1px solid #cfd3e1;border-radius:9px;background:#fff}
+.details .save{justify-self:end;font-size:15px;padding:7px 16px;border:0;border-radius:9px;background:var(--accent);color:#fff;font-weight:600;cursor:pointer}
 .composer{display:flex;align-items:flex-end;gap:8px;padding:10px 12px 10px 16px;border-top:1px solid #e6e8f0;background:#fff}
 textarea{flex:1;resize:none;border:0;outline:0;max-height:120px;padding:8px 0;background:transparent}
 .composer:focus-within{box-shadow:inset 0 2px 0 var(--accent)}
@@ -208,7 +207,7 @@ textarea{flex:1;resize:none;border:0;outline:0;max-height:120px;padding:8px 0;ba
 .send svg{width:18px;height:18px}
 footer{padding:7px 16px 9px;background:#fff;font-size:12px;color:#7a819b;text-align:center}
 footer a{color:inherit}
-@media (max-width:480px){:host{right:12px;bottom:12px}.panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0}}
+@media (max-width:480px){:host{right:12px;bottom:12px}.launcher[aria-expanded=true]{display:none}.panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0}}
 textarea:focus-visible{outline:0}
 .launcher .shut,.launcher[aria-expanded=true] .chat{display:none}
 .launcher[aria-expanded=true] .shut{display:block}`;
@@ -241,8 +240,8 @@ function buildPanel() {
     '<div class="typing" id="typing" role="status" hidden><i></i><i></i><i></i><span class="sr">' + t.typing + '</span></div></div>' +
     '<div class="actions"><button class="human" id="human" type="button" hidden>' + t.human + '</button></div>' +
     '<form class="details" id="details" hidden novalidate><p>' + t.detailsHint + '</p>' +
-    '<label for="name">' + t.name + '</label><input id="name" type="text" autocomplete="name" maxlength="100">' +
-    '<label for="email">' + t.email + '</label><input id="email" type="email" autocomplete="email" maxlength="254">' +
+    '<label>' + t.name + '<input id="name" type="text" autocomplete="name" maxlength="100"></label>' +
+    '<label>' + t.email + '<input id="email" type="email" autocomplete="email" maxlength="254"></label>' +
     '<button class="save" type="submit">' + t.save + '</button></form>' +
     '<form class="composer" id="composer"><label class="sr" for="message">' + t.messageLabel + '</label>' +
     '<textarea id="message" rows="1" maxlength="10000" placeholder="' + t.placeholder + '"></textarea>' +
