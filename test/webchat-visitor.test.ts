@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationEvents, contacts } from '../src/db/schema.js';
+import { conversationEvents, contacts, conversations } from '../src/db/schema.js';
 import { fromGlobalId } from '../src/schema/global-id.js';
 import {
   AgentsDocument,
@@ -246,6 +246,37 @@ describe('visitor token scope', () => {
     const response = await graphqlRequest(server.graphqlUrl, VisitorConversationDocument, {}, session.token);
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('erased conversation', () => {
+  it('rejects a message from a socket opened before the erasure', async () => {
+    const session = await startVisitorSession(server, webchat.publicKey);
+    const conversationId = fromGlobalId('Conversation', session.conversationId);
+    const client = createSubscriptionClient(server.webSocketUrl, session.token);
+    // A live subscription keeps the lazy client's socket open across the erasure.
+    const keepOpen = subscribe(client, MessageAddedDocument, {});
+    try {
+      await waitForSubscriptions(server.app.eventBus, 1);
+      const before = subscribe(client, SendVisitorMessageDocument, { text: 'Before' });
+      expect((await before.next()).errors).toBeUndefined();
+      const contactId = await server.app.db.withSystem(async (tx) => {
+        const [row] = await tx.select({ contactId: conversations.contactId }).from(conversations).where(eq(conversations.id, conversationId));
+        await tx.delete(conversations).where(eq(conversations.id, conversationId));
+        return row!.contactId;
+      });
+
+      const after = subscribe(client, SendVisitorMessageDocument, { text: 'After' });
+      const result = await after.next();
+      expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const remaining = await server.app.db.withSystem((tx) =>
+        tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId)),
+      );
+      expect(remaining).toEqual([]);
+    } finally {
+      keepOpen.close();
+      await client.dispose();
+    }
   });
 });
 

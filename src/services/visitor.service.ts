@@ -5,7 +5,7 @@ import { findContact, findIdentityOnChannel, updateContact, updateIdentity, type
 import { appendConversationEvents } from '../db/queries/conversation-events.js';
 import { findConversation, type ConversationRow } from '../db/queries/conversations.js';
 import type { MessageRow } from '../db/queries/messages.js';
-import { badInput, notFound, rateLimited } from '../errors/app-error.js';
+import { badInput, notFound, rateLimited, unauthenticated } from '../errors/app-error.js';
 import { conversationPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
 import { ingestMessageEvent } from '../ingest/ingest-message.js';
@@ -76,6 +76,10 @@ export function createVisitorService(deps: ServiceDependencies, messageLimiter: 
       }
 
       const { channel, identity } = await deps.db.withTenant(visitor.tenantId, async (tx) => {
+        // A socket authenticated before its conversation was erased must not start a new one.
+        if (!(await findConversation(tx, visitor.conversationId))) {
+          throw unauthenticated('The conversation of this visitor token no longer exists; start a new webchat session.');
+        }
         const channelRow = await findChannel(tx, visitor.channelId);
         if (!channelRow) throw notFound('Channel', visitor.channelId);
         const identityRow = await findIdentityOnChannel(tx, visitor.contactId, visitor.channelId);
