@@ -157,6 +157,21 @@ describe('visitor token scope', () => {
     expect(asAgent.conversation?.messages.edges[1]?.node.author?.displayName).toBe('Admin visitor-tenant');
   });
 
+  it('pages through the own messages', async () => {
+    const session = await startVisitorSession(server, webchat.publicKey);
+    for (const text of ['First', 'Second', 'Third']) {
+      await graphqlData(server.graphqlUrl, SendVisitorMessageDocument, { text }, session.token);
+    }
+    const firstPage = await graphqlData(server.graphqlUrl, VisitorConversationDocument, { first: 2 }, session.token);
+    const { edges, pageInfo } = firstPage.visitorConversation.messages;
+    expect(edges.map((edge) => edge.node.text)).toEqual(['First', 'Second']);
+    expect(pageInfo.hasNextPage).toBe(true);
+
+    const secondPage = await graphqlData(server.graphqlUrl, VisitorConversationDocument, { first: 2, after: pageInfo.endCursor }, session.token);
+    expect(secondPage.visitorConversation.messages.edges.map((edge) => edge.node.text)).toEqual(['Third']);
+    expect(secondPage.visitorConversation.messages.pageInfo.hasNextPage).toBe(false);
+  });
+
   it.each([
     ['conversations', ConversationsDocument],
     ['me', MeDocument],
