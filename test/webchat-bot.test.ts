@@ -185,7 +185,7 @@ describe('bot replies', () => {
 });
 
 describe('hand-off', () => {
-  it('by the bot makes the conversation open, unassigned and human, and stops the hook', async () => {
+  it('by the bot moves the conversation to agents', async () => {
     const session = await startVisitorSession(server, webchat.publicKey);
     const agentClient = createSubscriptionClient(server.webSocketUrl, tenant.adminToken);
     const updates = subscribe(agentClient, ConversationUpdatedDocument, { conversationId: session.conversationId });

@@ -238,9 +238,7 @@ describe('visitor token scope', () => {
     try {
       const result = await live.next();
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    } catch (error) {
-      // graphql-ws reports an error frame through the sink's error callback as an array of errors.
-      expect((error as { extensions?: { code?: string } }[])[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(result.data).toBeUndefined();
     } finally {
       live.close();
       await client.dispose();
@@ -331,7 +329,7 @@ describe('visitor profile', () => {
 });
 
 describe('typing', () => {
-  it('reaches agents from the visitor and the visitor from agents, never its own side', async () => {
+  it('reaches only the other side', async () => {
     const session = await startVisitorSession(server, webchat.publicKey);
     const agentClient = createSubscriptionClient(server.webSocketUrl, tenant.adminToken);
     const visitorClient = createSubscriptionClient(server.webSocketUrl, session.token);

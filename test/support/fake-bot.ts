@@ -11,7 +11,7 @@ export interface FakeBot {
   /** The hook URL to configure on the channel. */
   url: string;
   deliveries: BotDelivery[];
-  /** Statuses for the next deliveries, in order; 'hang' never answers. Once used up every delivery gets 200. */
+  /** Statuses for the next deliveries, in order; 'hang' never responds. Once used up every delivery gets 200. */
   respondWith(...statuses: (number | 'hang')[]): void;
   /** Waits until `count` deliveries arrived in total. */
   waitForDeliveries(count: number, timeoutMs?: number): Promise<BotDelivery[]>;
