@@ -104,6 +104,9 @@ export function createWebchatSessionService(deps: ServiceDependencies, newSessio
       kind: 'private',
       threadKey: visitorId,
       handler: settings.botUrl ? 'bot' : 'human',
+      // A JavaScript Date has millisecond precision, as the inbox cursor does; the column default
+      // now() would add microseconds that the cursor cannot hold.
+      lastActivityAt: new Date(),
     });
     await appendConversationEvents(tx, [
       {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../database.js';
 import { messages } from '../schema.js';
 
@@ -88,15 +88,17 @@ export interface MessagePageRequest {
 /** Returns one page of a conversation's messages in chronological order, plus one extra row to detect more. */
 export async function listMessagesPage(tx: Tx, request: MessagePageRequest): Promise<MessageRow[]> {
   const { cursor } = request;
+  // A cursor holds a JavaScript Date, which keeps milliseconds while PostgreSQL keeps microseconds,
+  // so the keyset compares and orders by created_at truncated to the millisecond. Comparing the
+  // full value would return the cursor's own row again on the next page.
+  const createdAt = sql`date_trunc('milliseconds', ${messages.createdAt})`;
   const position = cursor
     ? request.direction === 'forward'
-      ? or(gt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), gt(messages.id, cursor.id)))
-      : or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id)))
+      ? sql`(${createdAt}, ${messages.id}) > (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)`
+      : sql`(${createdAt}, ${messages.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)`
     : undefined;
   const order =
-    request.direction === 'forward'
-      ? [asc(messages.createdAt), asc(messages.id)]
-      : [desc(messages.createdAt), desc(messages.id)];
+    request.direction === 'forward' ? [asc(createdAt), asc(messages.id)] : [desc(createdAt), desc(messages.id)];
 
   const rows = await tx
     .select()
