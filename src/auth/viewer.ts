@@ -12,9 +12,18 @@ export type Viewer =
       readonly agentId: string;
       readonly role: AgentRole;
     }
-  | { readonly kind: 'operator'; readonly operatorId: string };
+  | { readonly kind: 'operator'; readonly operatorId: string }
+  | {
+      /** A website visitor of a webchat channel, limited to its own conversation. */
+      readonly kind: 'visitor';
+      readonly tenantId: string;
+      readonly channelId: string;
+      readonly contactId: string;
+      readonly conversationId: string;
+    };
 
 export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
 export type OperatorViewer = Extract<Viewer, { kind: 'operator' }>;
+export type VisitorViewer = Extract<Viewer, { kind: 'visitor' }>;
 
 export const anonymousViewer: Viewer = Object.freeze({ kind: 'anonymous' });

@@ -16,7 +16,7 @@ import type { PrivacyDependencies } from '../services/dependencies.js';
 /** Thrown for a wrong command line; the CLI prints it with the usage text. */
 export class UsageError extends Error {}
 
-export function requiredOption(values: Record<string, string | boolean | undefined>, name: string): string {
+export function requiredOption(values: Record<string, string | string[] | boolean | undefined>, name: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`Missing --${name}.`);
   return value;

@@ -5,7 +5,7 @@ import { fromGlobalId } from '../schema/global-id.js';
 import { createDataSubjectService } from '../services/data-subject/data-subject.service.js';
 import { findRequestingAgent, requiredOption, UsageError, withPrivacyDependencies } from './cli-context.js';
 
-export type CliValues = Record<string, string | boolean | undefined>;
+export type CliValues = Record<string, string | string[] | boolean | undefined>;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

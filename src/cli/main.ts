@@ -7,7 +7,7 @@ import type { Database } from '../db/database.js';
 import { createKeyring, type Keyring } from '../secrets/keyring.js';
 import { createOperator } from '../services/create-operator.js';
 import { rotateChannelSecrets } from '../services/secrets-rotation.service.js';
-import { createTenantAdminService, type TenantAdminService } from '../services/tenant-admin.service.js';
+import { createTenantAdminService, type CreatedWebchatChannel, type TenantAdminService } from '../services/tenant-admin.service.js';
 import { DEMO } from '../services/demo-seed.js';
 import { requiredOption as required, UsageError } from './cli-context.js';
 import { runDataSubjectCommand } from './data-subject-commands.js';
@@ -35,6 +35,12 @@ Commands:
   channel create --tenant SLUG --kind whatsapp --phone-number-id ID --business-account-id ID --access-token TOKEN [--name NAME]
       Connects a WhatsApp Business phone number to a tenant. The business account id (WABA id) is
       where its message templates are listed; the token is a system user token with WhatsApp access.
+  channel create --tenant SLUG --kind webchat --name NAME --allowed-origin URL [--allowed-origin URL ...]
+                 [--greeting TEXT] [--bot-url URL]
+      Creates a website chat and prints its public widget key and embed code. --allowed-origin is
+      a site that may embed the chat, such as https://www.example.com (repeat it for each site);
+      --greeting is the first message the widget shows; --bot-url receives each visitor message
+      until a human takes over, and the bot secret that signs both directions is printed once.
   webhook sample [--url URL] [--page-id ID] [--visitor-id ID] [--text TEXT]
       Posts a Messenger text webhook signed with META_APP_SECRET to a running server
       (default URL http://127.0.0.1:PORT, default page the demo page).
@@ -61,6 +67,28 @@ Retention:
       printing counts per tenant; --dry-run only counts. The server also runs it every
       RETENTION_INTERVAL_SECONDS.
 `;
+
+function formatWebchatChannel(created: CreatedWebchatChannel, publicUrl: string | undefined): string {
+  const { channel, settings, botSecret } = created;
+  const host = publicUrl ?? 'https://YOUR-PARLEY-HOST';
+  const lines = [
+    `Created webchat channel "${channel.name}" (${channel.id}).`,
+    `Public widget key: ${channel.publicKey}`,
+    `Allowed origins: ${settings.allowedOrigins.join(', ')}`,
+    '',
+    'Paste this before </body> on every page of those sites:',
+    `  <script src="${host}/widget.js" data-parley-key="${channel.publicKey}" async></script>`,
+  ];
+  if (botSecret) {
+    lines.push(
+      '',
+      `Bot URL: ${settings.botUrl}`,
+      `Bot secret (shown only now; store it with the bot): ${botSecret}`,
+      `The bot answers on POST ${host}/webchat/bot/${channel.id}/messages, signed the same way.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 async function withDatabase<T>(config: Config, work: (db: Database, keyring: Keyring) => Promise<T>) {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -92,6 +120,9 @@ async function run(argv: string[]): Promise<number> {
     'account-id': { type: 'string' },
     'business-account-id': { type: 'string' },
     'access-token': { type: 'string' },
+    'allowed-origin': { type: 'string', multiple: true },
+    greeting: { type: 'string' },
+    'bot-url': { type: 'string' },
     url: { type: 'string' },
     'visitor-id': { type: 'string' },
     text: { type: 'string' },
@@ -138,10 +169,26 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (command === 'channel' && subcommand === 'create' && values.kind === 'webchat') {
+    const allowedOrigins = values['allowed-origin'] ?? [];
+    if (allowedOrigins.length === 0) throw new UsageError('Missing --allowed-origin: name each site that embeds the chat.');
+    const created = await withTenantAdmin(config, (service) =>
+      service.createWebchatChannel({
+        tenantSlug: required(values, 'tenant'),
+        name: required(values, 'name'),
+        allowedOrigins,
+        greeting: values.greeting,
+        botUrl: values['bot-url'],
+      }),
+    );
+    process.stdout.write(formatWebchatChannel(created, config.publicUrlIsSet ? config.publicUrl : undefined));
+    return 0;
+  }
+
   if (command === 'channel' && subcommand === 'create') {
     const kind = required(values, 'kind');
     if (kind !== 'messenger' && kind !== 'facebook_page' && kind !== 'instagram' && kind !== 'whatsapp') {
-      throw new UsageError(`--kind must be messenger, facebook_page, instagram or whatsapp; got "${kind}".`);
+      throw new UsageError(`--kind must be messenger, facebook_page, instagram, whatsapp or webchat; got "${kind}".`);
     }
     // Facebook channels are named by their page, Instagram channels by their account, WhatsApp
     // channels by their phone number.

@@ -48,6 +48,12 @@ export function notFound(what: string, id: string): AppError {
   return new AppError(ErrorCode.NotFound, `${what} ${clientId} was not found.`, { id: clientId });
 }
 
+export const conflict = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError(ErrorCode.Conflict, message, details);
+
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError(ErrorCode.RateLimited, message, { retryAfterSeconds });
+
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BadUserInput, message, details);
 

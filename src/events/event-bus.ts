@@ -2,9 +2,9 @@ import type { Logger } from '../logger.js';
 
 /**
  * Topics carried by the event bus. Every topic is scoped to one tenant, so a subscriber can only
- * ever be attached to its own tenant's stream.
+ * ever be attached to its own tenant's stream. `typing` is ephemeral: nothing behind it is stored.
  */
-export type Topic = 'message' | 'conversation';
+export type Topic = 'message' | 'conversation' | 'typing';
 
 export const topicName = (tenantId: string, topic: Topic) => `parley:tenant:${tenantId}:${topic}`;
 

@@ -23,10 +23,18 @@ export interface ConversationPublication {
   conversationId: string;
 }
 
+/** A start or stop of typing in a conversation, by the visitor or an agent. Never stored. */
+export interface TypingPublication {
+  conversationId: string;
+  actor: 'visitor' | 'agent';
+  isTyping: boolean;
+}
+
 /** A publication collected inside a transaction and sent only after it commits. */
 export type PendingPublication =
   | { topic: 'message'; tenantId: string; payload: MessagePublication }
-  | { topic: 'conversation'; tenantId: string; payload: ConversationPublication };
+  | { topic: 'conversation'; tenantId: string; payload: ConversationPublication }
+  | { topic: 'typing'; tenantId: string; payload: TypingPublication };
 
 const toIso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -62,4 +70,8 @@ export function messagePublication(
 
 export function conversationPublication(tenantId: string, conversationId: string): PendingPublication {
   return { topic: 'conversation', tenantId, payload: { conversationId } };
+}
+
+export function typingPublication(tenantId: string, payload: TypingPublication): PendingPublication {
+  return { topic: 'typing', tenantId, payload };
 }

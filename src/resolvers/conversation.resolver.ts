@@ -4,11 +4,11 @@ import { AssignConversationInput } from '../schema/assign-conversation.input.js'
 import { ConversationsArgs, MessagesArgs } from '../schema/conversations.args.js';
 import { Conversation, ConversationConnection } from '../schema/conversation.type.js';
 import { fromGlobalId } from '../schema/global-id.js';
-import { toConversation, toMessage } from '../schema/mappers.js';
+import { toConversation, toMessageConnection } from '../schema/mappers.js';
 import { MessageConnection } from '../schema/message.type.js';
 import { SetConversationStatusInput } from '../schema/set-conversation-status.input.js';
 import type { RequestContext } from '../server/context.js';
-import { inboxCursor, messageCursor } from '../services/conversations.service.js';
+import { inboxCursor } from '../services/conversations.service.js';
 
 @Resolver(() => Conversation)
 export class ConversationResolver {
@@ -46,17 +46,7 @@ export class ConversationResolver {
     @Args(() => MessagesArgs) args: MessagesArgs,
     @Ctx() context: RequestContext,
   ): Promise<MessageConnection> {
-    const page = await context.services.conversations.listMessages(context.viewer, conversation.rowId, args);
-    const edges = page.nodes.map((row) => ({ cursor: messageCursor(row), node: toMessage(row) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: page.hasPreviousPage,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toMessageConnection(await context.services.conversations.listMessages(context.viewer, conversation.rowId, args));
   }
 
   @Mutation(() => Conversation)

@@ -48,10 +48,10 @@ export class MessageResolver {
     return toMessage(row);
   }
 
-  @FieldResolver(() => Agent, { nullable: true, description: 'The agent who wrote an AGENT message.' })
+  @FieldResolver(() => Agent, { nullable: true, description: 'The agent who wrote an AGENT message; always null for webchat visitors.' })
   async author(@Root() message: Message, @Ctx() context: RequestContext): Promise<Agent | null> {
     if (!message.authorAgentId) return null;
-    const row = await context.services.directory.findAgent(context.viewer, message.authorAgentId);
+    const row = await context.services.directory.findMessageAuthor(context.viewer, message.authorAgentId);
     return row ? toAgent(row) : null;
   }
 

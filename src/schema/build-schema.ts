@@ -15,6 +15,8 @@ import { PrivacyPolicyResolver } from '../resolvers/privacy-policy.resolver.js';
 import { RetentionResolver } from '../resolvers/retention.resolver.js';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
 import { denyOperatorsByDefault } from './deny-operators.js';
+import { TypingResolver } from '../resolvers/typing.resolver.js';
+import { VisitorResolver } from '../resolvers/visitor.resolver.js';
 
 export const resolvers = [
   AuthResolver,
@@ -30,6 +32,8 @@ export const resolvers = [
   OperatorResolver,
   DataSubjectResolver,
   RetentionResolver,
+  VisitorResolver,
+  TypingResolver,
 ] as const;
 
 // type-graphql requires a PubSub whenever there are subscriptions, but every Parley subscription

@@ -2,7 +2,7 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
 import { Agent } from './agent.type.js';
 import { Channel } from './channel.type.js';
 import { Contact } from './contact.type.js';
-import { ConversationKind, ConversationStatus } from './enums.js';
+import { ConversationHandler, ConversationKind, ConversationStatus } from './enums.js';
 import { Message } from './message.type.js';
 import { PageInfo } from './page-info.type.js';
 
@@ -19,6 +19,9 @@ export class Conversation {
 
   @Field(() => ConversationStatus)
   status!: string;
+
+  @Field(() => ConversationHandler)
+  handler!: string;
 
   @Field(() => String, { nullable: true, description: 'The post a comment thread is on.' })
   postId!: string | null;

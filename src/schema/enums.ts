@@ -14,7 +14,9 @@ export const ChannelKind = {
 export const ConversationStatus = { OPEN: 'open', PENDING: 'pending', SNOOZED: 'snoozed', RESOLVED: 'resolved' } as const;
 export const ConversationKind = { PRIVATE: 'private', COMMENT_THREAD: 'comment_thread' } as const;
 export const MessageDirection = { INBOUND: 'inbound', OUTBOUND: 'outbound' } as const;
-export const MessageAuthorKind = { CONTACT: 'contact', AGENT: 'agent', PAGE: 'page', SYSTEM: 'system' } as const;
+export const MessageAuthorKind = { CONTACT: 'contact', AGENT: 'agent', PAGE: 'page', BOT: 'bot', SYSTEM: 'system' } as const;
+export const ConversationHandler = { HUMAN: 'human', BOT: 'bot' } as const;
+export const TypingActor = { VISITOR: 'visitor', AGENT: 'agent' } as const;
 export const MessageStatus = {
   RECEIVED: 'received',
   PENDING: 'pending',
@@ -37,8 +39,13 @@ registerEnumType(ConversationKind, {
 registerEnumType(MessageDirection, { name: 'MessageDirection' });
 registerEnumType(MessageAuthorKind, {
   name: 'MessageAuthorKind',
-  description: 'PAGE is a message the page sent outside Parley, such as from Meta Business Suite.',
+  description: "PAGE is a message the page sent outside Parley, such as from Meta Business Suite; BOT is a webchat channel's bot.",
 });
+registerEnumType(ConversationHandler, {
+  name: 'ConversationHandler',
+  description: "The side that replies in the conversation: the webchat channel's BOT until a HUMAN takes over.",
+});
+registerEnumType(TypingActor, { name: 'TypingActor' });
 registerEnumType(MessageStatus, {
   name: 'MessageStatus',
   description:

@@ -4,7 +4,11 @@ import type { ContactRow } from '../db/queries/contacts.js';
 import type { DataSubjectRequestRow } from '../db/queries/data-subject-requests.js';
 import type { TenantRetention } from '../db/queries/retention.js';
 import type { InboxRow } from '../db/queries/conversations.js';
-import { ParleyMetadataKey, type MessageRow } from '../db/queries/messages.js';
+import { ParleyMetadataKey, type MessagePageRow, type MessageRow } from '../db/queries/messages.js';
+import type { TypingPublication } from '../events/publications.js';
+import { messageCursor } from '../services/conversations.service.js';
+import type { Page } from '../services/pagination.js';
+import type { VisitorConversationView } from '../services/visitor.service.js';
 import { Agent } from './agent.type.js';
 import { Channel } from './channel.type.js';
 import { Contact } from './contact.type.js';
@@ -12,7 +16,10 @@ import { Conversation } from './conversation.type.js';
 import { DataSubjectRequest } from './data-subject-request.type.js';
 import { toGlobalId } from './global-id.js';
 import { Attachment } from './attachment.type.js';
-import { Message } from './message.type.js';
+import { Message, MessageConnection } from './message.type.js';
+import { TypingIndicator } from './typing-indicator.type.js';
+import { VisitorConversation } from './visitor-conversation.type.js';
+import { VisitorProfile } from './visitor-profile.type.js';
 import type { AuditEntryRow } from '../db/queries/audit-log.js';
 import type { OperatorRow } from '../db/queries/operators.js';
 import type { TenantWithUsage } from '../services/operator-tenants.service.js';
@@ -129,6 +136,7 @@ export function toConversation(row: InboxRow): Conversation {
     rowId: conversation.id,
     kind: conversation.kind,
     status: conversation.status,
+    handler: conversation.handler,
     postId: conversation.postId,
     contact: toContact(row.contact),
     channel: toChannel(row.channel),
@@ -221,4 +229,37 @@ export function toRetentionSettings(row: TenantRetention): RetentionSettings {
     conversationDays: row.retentionDays,
     attachmentDays: row.attachmentRetentionDays,
   });
+}
+
+export function toVisitorConversation(view: VisitorConversationView): VisitorConversation {
+  const { conversation, contact } = view;
+  return Object.assign(new VisitorConversation(), {
+    id: toGlobalId('Conversation', conversation.id),
+    rowId: conversation.id,
+    status: conversation.status,
+    handler: conversation.handler,
+    visitor: Object.assign(new VisitorProfile(), { name: contact.displayName, email: contact.email }),
+    createdAt: conversation.createdAt,
+  });
+}
+
+export function toTypingIndicator(payload: TypingPublication): TypingIndicator {
+  return Object.assign(new TypingIndicator(), {
+    conversationId: toGlobalId('Conversation', payload.conversationId),
+    actor: payload.actor,
+    isTyping: payload.isTyping,
+  });
+}
+
+export function toMessageConnection(page: Page<MessagePageRow>): MessageConnection {
+  const edges = page.nodes.map((row) => ({ cursor: messageCursor(row), node: toMessage(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }

@@ -4,6 +4,8 @@ import { createInstagramSender } from '../channels/instagram/instagram-sender.js
 import { createMediaSourceRegistry } from '../channels/media-source-registry.js';
 import { createMetaSender } from '../channels/meta/meta-sender.js';
 import { createWhatsAppMediaResolver } from '../channels/meta/whatsapp-media.js';
+import type { BotClientOptions } from '../channels/webchat/bot-client.js';
+import { createWebchatSender } from '../channels/webchat/webchat-sender.js';
 import type { ChannelSender } from '../channels/outbound.js';
 import { createChannelSender } from '../channels/sender-registry.js';
 import { createWhatsAppSender } from '../channels/whatsapp/whatsapp-sender.js';
@@ -21,18 +23,19 @@ import { createMediaCopyWorker, type MediaCopyWorker } from '../media/media-copy
 import { buildParleySchema } from '../schema/build-schema.js';
 import { createKeyring } from '../secrets/keyring.js';
 import { startRetentionSchedule } from '../services/retention-schedule.js';
-import { createServices, type Services } from '../services/services.js';
+import { createServices, type Services, type WebchatRateLimits } from '../services/services.js';
 import { createMediaStorage } from '../storage/create-media-storage.js';
 import type { MediaStorage } from '../storage/media-storage.js';
 import { GRAPHQL_PATH, registerGraphql } from './graphql.js';
 import { checkHealth } from './health.js';
 import { registerMediaRoutes } from './media.routes.js';
 import { registerMetaDataDeletionRoutes } from './meta-data-deletion.routes.js';
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 import { registerMetaWebhookRoutes } from './meta-webhook.routes.js';
 import { registerPrivacyPolicyRoutes } from './privacy-policy.routes.js';
 import { IdsOnlyLogController } from './request-logging.js';
+import { registerWebchatRoutes } from './webchat.routes.js';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 
 export interface App {
   fastify: FastifyInstance;
@@ -53,6 +56,10 @@ export interface AppOptions {
   skipMigrations?: boolean;
   /** False leaves the media copy worker stopped, so attachments stay pending; tests use it. */
   startMediaWorker?: boolean;
+  /** Replaces the webchat bot hook's timeout and retries, for tests that cannot wait seconds. */
+  botClient?: BotClientOptions;
+  /** Replaces the webchat rate limits. */
+  webchatRateLimits?: WebchatRateLimits;
 }
 
 /** Wires database, event bus, services, GraphQL and webhooks into one Fastify server. */
@@ -71,6 +78,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       facebook_page: metaSender,
       instagram: createInstagramSender(graphApi),
       whatsapp: createWhatsAppSender(graphApi),
+      webchat: createWebchatSender(),
     });
   const templates = createWhatsAppTemplateCatalog(graphApi);
   const keyring = createKeyring(config.encryptionKeys);
@@ -88,18 +96,13 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       for (const key of storageKeys) await storage.delete(key);
     },
   };
-  const services = createServices({
-    config,
-    db,
-    bus: eventBus,
-    log,
-    sender,
-    keyring,
-    templates,
-    personalKeys,
-    attachmentFiles,
-    storage,
-  });
+  const services = createServices(
+    { config, db, bus: eventBus, log, sender, keyring, templates, personalKeys, attachmentFiles, storage },
+    {
+      ...(options.botClient ? { botClient: options.botClient } : {}),
+      ...(options.webchatRateLimits ? { webchatRateLimits: options.webchatRateLimits } : {}),
+    },
+  );
   const mediaSources = createMediaSourceRegistry({ whatsapp: createWhatsAppMediaResolver(graphApi) });
   const mediaWorker = createMediaCopyWorker(
     { db, bus: eventBus, log, storage, sources: mediaSources, config: config.media, channelSecrets: services.channelSecrets },
@@ -151,6 +154,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
   await fastify.register(async (scope) => registerPrivacyPolicyRoutes(scope, config, services.privacyPolicies));
   await fastify.register(async (scope) => registerMetaDataDeletionRoutes(scope, config, services.metaDataDeletion));
   await fastify.register(async (scope) => registerMediaRoutes(scope, services));
+  await fastify.register(async (scope) => registerWebchatRoutes(scope, config, services));
   const schema = await buildParleySchema();
   const graphql = await registerGraphql(fastify, schema, services, eventBus, log);
   const retentionSchedule =
@@ -179,6 +183,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       await graphql.close();
       await profileEnricher?.idle();
       await fastify.close();
+      await services.botHook.close();
       await eventBus.close();
       await personalKeys.close();
       await db.close();

@@ -37,7 +37,9 @@ export async function buildContext(
       ? log.child({ tenantId: viewer.tenantId, agentId: viewer.agentId })
       : viewer.kind === 'operator'
         ? log.child({ operatorId: viewer.operatorId })
-        : log;
+        : viewer.kind === 'visitor'
+          ? log.child({ tenantId: viewer.tenantId, conversationId: viewer.conversationId, viewer: 'visitor' })
+          : log;
   return { requestId, log: scopedLog, viewer, services, eventBus, clientAddress };
 }
 

@@ -44,6 +44,21 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
   return { message: 'Internal server error; the error was logged.', ...location, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/** HTTP status for each AppError code, for the plain HTTP routes. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.BadUserInput]: 400,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.ProviderError]: 502,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.BadRequest]: 400,
+  [ErrorCode.TenantSuspended]: 403,
+  [ErrorCode.ReplyWindowClosed]: 409,
+  [ErrorCode.PrivateReplyAlreadySent]: 409,
+};
+
 /** Converts an AppError thrown while building the context into a GraphQL error with an HTTP status. */
 export function contextError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;

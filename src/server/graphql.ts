@@ -38,7 +38,9 @@ function tokenExpiry(authorization: unknown): number | undefined {
 
 /**
  * Serves the schema over HTTP (Apollo on Fastify) and WebSocket (graphql-ws) on the same port.
- * WebSocket clients authenticate once, in connection_init's payload `authorization`.
+ * WebSocket clients, agents and webchat visitors, authenticate once, in connection_init's payload
+ * `authorization`. The webchat widget sends its queries and mutations over the socket too, so
+ * /graphql needs no CORS.
  */
 export async function registerGraphql(
   app: FastifyInstance,

@@ -5,6 +5,8 @@ import { anonymousViewer, type Viewer } from '../auth/viewer.js';
 import { findAgentByEmail, findAgentWithTenantStatus, type AgentRow } from '../db/queries/agents.js';
 import { insertAuditEntry } from '../db/queries/audit-log.js';
 import { findOperator, findOperatorByEmail, type OperatorRow } from '../db/queries/operators.js';
+import { verifyVisitorToken } from '../auth/visitor-tokens.js';
+import { findConversation } from '../db/queries/conversations.js';
 import { findTenantBySlug } from '../db/queries/tenants.js';
 import { AppError, ErrorCode, tenantSuspended, unauthenticated } from '../errors/app-error.js';
 import { isErasedAgent } from '../privacy/erased-agent.js';
@@ -33,6 +35,22 @@ export function createAuthService(deps: ServiceDependencies) {
   const expiresAt = () => new Date(Date.now() + deps.config.jwtTtlSeconds * 1000);
   const accountThrottle = new LoginThrottle(MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS);
   const addressThrottle = new LoginThrottle(MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW_MS);
+
+  async function visitorFromToken(token: string): Promise<Viewer> {
+    const claims = verifyVisitorToken(token, deps.config.jwtSecret);
+    if (!claims) throw unauthenticated('The access token is invalid or expired; log in again.');
+    const conversation = await deps.db.withTenant(claims.tenantId, (tx) => findConversation(tx, claims.conversationId));
+    if (!conversation || conversation.contactId !== claims.contactId || conversation.channelId !== claims.channelId) {
+      throw unauthenticated('The conversation of this visitor token no longer exists; start a new webchat session.');
+    }
+    return {
+      kind: 'visitor',
+      tenantId: claims.tenantId,
+      channelId: claims.channelId,
+      contactId: claims.contactId,
+      conversationId: claims.conversationId,
+    };
+  }
 
   return {
     /**
@@ -98,8 +116,8 @@ export function createAuthService(deps: ServiceDependencies) {
     },
 
     /**
-     * Resolves a bearer token to a viewer. The agent or operator is read from the database on
-     * every request, so a deleted or erased agent, a changed role or a suspended tenant takes
+     * Resolves a bearer token, an agent's, an operator's or a webchat visitor's, to a viewer. The
+     * agent, operator or visitor's conversation is read from the database on every request, so a deleted or erased agent, a changed role or a suspended tenant takes
      * effect at once rather than at token expiry. A missing token gives the anonymous viewer; a
      * present but invalid one throws.
      */
@@ -121,7 +139,7 @@ export function createAuthService(deps: ServiceDependencies) {
         return { kind: 'operator', operatorId: operator.id };
       }
 
-      throw unauthenticated('The access token is invalid or expired; log in again.');
+      return visitorFromToken(token);
     },
   };
 }

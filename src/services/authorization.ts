@@ -1,12 +1,14 @@
-import type { AgentRole, AgentViewer, OperatorViewer, Viewer } from '../auth/viewer.js';
+import type { AgentRole, AgentViewer, OperatorViewer, Viewer, VisitorViewer } from '../auth/viewer.js';
 import { forbidden, unauthenticated } from '../errors/app-error.js';
 
 /**
- * Returns the viewer as an agent. Throws UNAUTHENTICATED without a token, and FORBIDDEN for an
- * operator: the platform operator never reads a tenant's contacts, conversations or messages.
+ * Returns the viewer as an agent. Throws UNAUTHENTICATED without a token, and FORBIDDEN for a
+ * webchat visitor and for an operator: the platform operator never reads a tenant's contacts,
+ * conversations or messages.
  */
 export function requireAgent(viewer: Viewer): AgentViewer {
   if (viewer.kind === 'anonymous') throw unauthenticated();
+  if (viewer.kind === 'visitor') throw forbidden('This operation is for agents; a webchat visitor token cannot use it.');
   if (viewer.kind !== 'agent') throw forbidden("Only a tenant's agents may do this; operators manage tenants, not their conversations.");
   return viewer;
 }
@@ -15,6 +17,24 @@ export function requireAgent(viewer: Viewer): AgentViewer {
 export function requireOperator(viewer: Viewer): OperatorViewer {
   if (viewer.kind === 'anonymous') throw unauthenticated('Authentication required: send "Authorization: Bearer <token>" from the operatorLogin mutation.');
   if (viewer.kind !== 'operator') throw forbidden('Only a platform operator may do this.');
+  return viewer;
+}
+
+/** Returns the viewer as a webchat visitor; throws UNAUTHENTICATED without a token and FORBIDDEN for an agent. */
+export function requireVisitor(viewer: Viewer): VisitorViewer {
+  if (viewer.kind === 'agent') {
+    throw forbidden('This operation is for webchat visitors; agents use the conversation operations instead.');
+  }
+  if (viewer.kind !== 'visitor') {
+    throw unauthenticated('Authentication required: send the visitor token from POST /webchat/<public key>/session.');
+  }
+  return viewer;
+}
+
+/** Returns the tenant of an agent or a visitor; throws UNAUTHENTICATED for anyone else. */
+export function requireTenantMember(viewer: Viewer): AgentViewer | VisitorViewer {
+  if (viewer.kind === 'anonymous') throw unauthenticated();
+  if (viewer.kind === 'operator') throw forbidden("Operators manage tenants, not their conversations.");
   return viewer;
 }
 

@@ -18,7 +18,7 @@ import { loggableError } from '../errors/loggable-error.js';
 import { badInput, forbidden, notFound } from '../errors/app-error.js';
 import { conversationPublication } from '../events/publications.js';
 import { publishAll } from '../events/publish.js';
-import { hasRoleAtLeast, requireAgent } from './authorization.js';
+import { hasRoleAtLeast, requireAgent, requireTenantMember } from './authorization.js';
 import type { ChannelSecretsService } from './channel-secrets.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { decodeCursor, encodeCursor, pageSize, type Page } from './pagination.js';
@@ -119,8 +119,12 @@ export function createConversationsService(deps: ServiceDependencies, channelSec
       return row;
     },
 
+    /** Lists one page of messages; a webchat visitor may list only its own conversation's. */
     async listMessages(viewer: Viewer, conversationId: string, request: MessagesRequest): Promise<Page<MessagePageRow>> {
-      const agent = requireAgent(viewer);
+      const member = requireTenantMember(viewer);
+      if (member.kind === 'visitor' && member.conversationId !== conversationId) {
+        throw forbidden('A visitor token gives access to its own conversation only.');
+      }
       if ((request.first != null || request.after != null) && (request.last != null || request.before != null)) {
         throw badInput('Use either first/after or last/before, not both.');
       }
@@ -129,7 +133,7 @@ export function createConversationsService(deps: ServiceDependencies, channelSec
       const cursorText = backward ? request.before : request.after;
       const cursor = cursorText ? decodeCursor(cursorText, backward ? 'before' : 'after') : undefined;
 
-      const rows = await deps.db.withTenant(agent.tenantId, (tx) =>
+      const rows = await deps.db.withTenant(member.tenantId, (tx) =>
         listMessagesPage(tx, {
           conversationId,
           limit,

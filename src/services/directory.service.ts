@@ -31,6 +31,16 @@ export function createDirectoryService(deps: ServiceDependencies) {
       return deps.db.withTenant(agent.tenantId, (tx) => findContact(tx, contactId));
     },
 
+    /**
+     * Returns the agent who wrote a message. Visitors get undefined: the widget shows no agent
+     * data at all, not even a display name.
+     */
+    async findMessageAuthor(viewer: Viewer, agentId: string): Promise<AgentRow | undefined> {
+      if (viewer.kind === 'visitor') return undefined;
+      const agent = requireAgent(viewer);
+      return deps.db.withTenant(agent.tenantId, (tx) => findAgent(tx, agentId));
+    },
+
     listChannels(viewer: Viewer): Promise<ChannelRow[]> {
       const agent = requireAgent(viewer);
       return deps.db.withTenant(agent.tenantId, (tx) => listChannels(tx));

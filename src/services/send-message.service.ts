@@ -76,6 +76,7 @@ function checkFitsChannel(channel: ChannelRow, text: string, attachments: Outbou
     throw badInput('A message with an attachment carries no separate text; put the text in the caption or send it as its own message.');
   }
 }
+import { handOffToHuman } from './hand-off.js';
 
 /**
  * Sends an agent's reply: text, or an attachment the provider fetches by URL. Where the channel
@@ -105,6 +106,8 @@ export function createSendMessageService(deps: ServiceDependencies, channelSecre
         attachments: attachments.map((item) => ({ type: STORED_ATTACHMENT_TYPE[item.type], url: item.url })),
         metadata: {},
       });
+      // An agent who writes in a bot's webchat conversation takes it over, so the bot stops replying.
+      await handOffToHuman(tx, conversation, 'agent_replied', agent.agentId);
 
       const repliedComment = commentToAnswer
         ? String((commentToAnswer.metadata as { parentCommentId?: unknown }).parentCommentId ?? commentToAnswer.providerMessageId)

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import type { ChannelKind } from '../channels/normalized-event.js';
+import { webchatSettingsSchema, type WebchatSettings } from '../channels/webchat/webchat-settings.js';
 import { insertAgent, type AgentRow } from '../db/queries/agents.js';
 import { insertChannel, type ChannelRow } from '../db/queries/channels.js';
 import { findTenantBySlug, insertTenant, type TenantRow } from '../db/queries/tenants.js';
@@ -55,6 +57,24 @@ export interface AuditActor {
 }
 
 export const SYSTEM_ACTOR: AuditActor = Object.freeze({ kind: 'system', id: null });
+export interface CreateWebchatChannelInput {
+  tenantSlug: string;
+  name: string;
+  allowedOrigins: string[];
+  greeting?: string | undefined;
+  botUrl?: string | undefined;
+}
+
+export interface CreatedWebchatChannel {
+  channel: ChannelRow;
+  settings: WebchatSettings;
+  /** The key that signs bot requests, returned only here; null without a bot URL. */
+  botSecret: string | null;
+}
+
+/** Public widget keys look like "wc_" and 24 URL-safe characters (144 random bits). */
+const newPublicKey = () => `wc_${randomBytes(18).toString('base64url')}`;
+const newBotSecret = () => randomBytes(32).toString('base64url');
 
 function check<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
@@ -131,6 +151,52 @@ export function createTenantAdminService({ db, keyring }: { db: Database; keyrin
         }
         throw error;
       }
+    },
+
+    /**
+     * Creates a webchat channel with a new public widget key, which is also its external id.
+     * With a bot URL it also generates the bot secret, which the caller shows once.
+     */
+    async createWebchatChannel(input: CreateWebchatChannelInput, actor: AuditActor = SYSTEM_ACTOR): Promise<CreatedWebchatChannel> {
+      const name = check(z.string().trim().min(1, 'must not be empty'), input.name, 'name');
+      const parsed = webchatSettingsSchema.safeParse({
+        allowedOrigins: input.allowedOrigins,
+        ...(input.greeting !== undefined ? { greeting: input.greeting } : {}),
+        ...(input.botUrl !== undefined ? { botUrl: input.botUrl } : {}),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = { allowedOrigins: 'allowed origin', greeting: 'greeting', botUrl: 'bot URL' }[String(issue?.path[0])] ?? 'settings';
+        throw badInput(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+      }
+      const settings: WebchatSettings = { ...parsed.data, allowedOrigins: [...new Set(parsed.data.allowedOrigins)] };
+      const tenant = await db.withSystem((tx) => findTenantBySlug(tx, input.tenantSlug.trim().toLowerCase()));
+      if (!tenant) throw notFound('Tenant', input.tenantSlug);
+
+      const publicKey = newPublicKey();
+      const botSecret = settings.botUrl ? newBotSecret() : null;
+      const channel = await db.withTenant(tenant.id, async (tx) => {
+        const created = await insertChannel(tx, keyring, {
+          tenantId: tenant.id,
+          kind: 'webchat',
+          name,
+          externalId: publicKey,
+          publicKey,
+          settings,
+          botSecret,
+        });
+        await insertAuditEntry(tx, {
+          tenantId: tenant.id,
+          actorKind: actor.kind,
+          actorId: actor.id,
+          action: 'channel_created',
+          targetKind: 'channel',
+          targetId: created.id,
+          data: { kind: created.kind, externalId: created.externalId },
+        });
+        return created;
+      });
+      return { channel, settings, botSecret };
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { ChannelSender } from '../../src/channels/outbound.js';
+import type { BotClientOptions } from '../../src/channels/webchat/bot-client.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createApp, type App } from '../../src/server/app.js';
+import type { WebchatRateLimits } from '../../src/services/services.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const TEST_APP_SECRET = 'test-app-secret-for-signatures';
@@ -37,6 +39,8 @@ export interface TestServerOptions {
   mediaWorker?: boolean;
   /** Extra environment variables, such as ENCRYPTION_KEYS, PUBLIC_URL, JWT_TTL_SECONDS, MEDIA_* or S3_* settings. */
   environment?: Record<string, string>;
+  botClient?: BotClientOptions;
+  webchatRateLimits?: WebchatRateLimits;
 }
 
 /**
@@ -66,6 +70,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     skipMigrations: database.migrated,
     startMediaWorker: options.mediaWorker ?? false,
     ...(options.sender ? { sender: options.sender } : {}),
+    ...(options.botClient ? { botClient: options.botClient } : {}),
+    ...(options.webchatRateLimits ? { webchatRateLimits: options.webchatRateLimits } : {}),
   });
   const url = await app.listen();
   const ownsDatabase = !options.database;

@@ -3,7 +3,7 @@ import { and, asc, eq, getTableColumns, gt, isNotNull, or } from 'drizzle-orm';
 import type { ChannelKind } from '../../channels/normalized-event.js';
 import type { Keyring } from '../../secrets/keyring.js';
 import type { Tx } from '../database.js';
-import { channels } from '../schema.js';
+import { channels, tenants } from '../schema.js';
 
 // Channel secrets (access_token, bot_secret) are encrypted here, at the repository boundary:
 // rows leave this module without them, and only findChannelSecrets returns them, decrypted.
@@ -41,6 +41,19 @@ export async function findChannelByExternalId(
     .select(channelColumns)
     .from(channels)
     .where(and(eq(channels.kind, kind), eq(channels.externalId, externalId)));
+  return row;
+}
+
+/**
+ * Finds the webchat channel a widget key names, with its tenant's slug, name and status. It
+ * searches across tenants, so callers run it in a system transaction: the visitor has no tenant yet.
+ */
+export async function findWebchatChannelByPublicKey(tx: Tx, publicKey: string) {
+  const [row] = await tx
+    .select({ channel: channels, tenant: { slug: tenants.slug, name: tenants.name, status: tenants.status } })
+    .from(channels)
+    .innerJoin(tenants, eq(tenants.id, channels.tenantId))
+    .where(and(eq(channels.kind, 'webchat'), eq(channels.publicKey, publicKey)));
   return row;
 }
 

@@ -128,6 +128,29 @@ export async function findContactExternalId(tx: Tx, contactId: string, channelId
   return row?.externalId;
 }
 
+export type ContactIdentityRow = typeof contactIdentities.$inferSelect;
+
+/** Returns a contact's identity on one channel, such as a webchat visitor's id and browser locale. */
+export async function findIdentityOnChannel(
+  tx: Tx,
+  contactId: string,
+  channelId: string,
+): Promise<ContactIdentityRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.channelId, channelId)));
+  return row;
+}
+
+export async function updateIdentity(
+  tx: Tx,
+  identityId: string,
+  values: Partial<Pick<ContactIdentityRow, 'profileName' | 'locale'>>,
+): Promise<void> {
+  await tx.update(contactIdentities).set(values).where(eq(contactIdentities.id, identityId));
+}
+
 export async function updateContact(
   tx: Tx,
   contactId: string,

@@ -14,7 +14,9 @@ export type ConversationEventKind =
   | 'referral'
   | 'assigned'
   | 'status_changed'
-  | 'read_by_agent';
+  | 'read_by_agent'
+  | 'handed_to_human'
+  | 'visitor_profile_updated';
 
 export interface ConversationEventInput {
   tenantId: string;
