@@ -240,3 +240,31 @@ describe('widget script', () => {
     expect(await response.text()).toContain('graphql-transport-ws');
   });
 });
+
+describe('privacy policy shown', () => {
+  it('records the version and language the widget links', async () => {
+    const { privacyPolicies: policies } = await import('../src/db/schema.js');
+    await server.app.db.withTenant(tenant.tenantId, (tx) =>
+      tx.insert(policies).values(
+        ['en', 'nl', 'fr', 'de'].map((locale) => ({ tenantId: tenant.tenantId, version: 1, locale, title: `Privacy ${locale}`, body: 'Text' })),
+      ),
+    );
+    const session = await startVisitorSession(server, plainWebchat.publicKey, { locale: 'nl-NL' });
+    const contactRowId = await server.app.db.withTenant(tenant.tenantId, async (tx) => {
+      const [row] = await tx
+        .select({ contactId: conversations.contactId })
+        .from(conversations)
+        .where(eq(conversations.id, fromGlobalId('Conversation', session.conversationId)));
+      return row!.contactId;
+    });
+
+    const { privacyPolicyViews } = await import('../src/db/schema.js');
+    const views = await server.app.db.withTenant(tenant.tenantId, (tx) =>
+      tx
+        .select({ version: privacyPolicyViews.version, locale: privacyPolicyViews.locale })
+        .from(privacyPolicyViews)
+        .where(eq(privacyPolicyViews.contactId, contactRowId)),
+    );
+    expect(views).toEqual([{ version: 1, locale: 'nl' }]);
+  });
+});

@@ -51,6 +51,7 @@ export function createServices(deps: ServiceDependencies, options: ServiceOption
   const bot = createBotService(deps, botHook);
   const tenantAdmin = createTenantAdminService(deps);
   const channelSecrets = createChannelSecretsService(deps);
+  const privacyPolicies = createPrivacyPolicyService(deps);
   return {
     auth: createAuthService(deps),
     agentRoles: createAgentRoleService(deps),
@@ -61,7 +62,7 @@ export function createServices(deps: ServiceDependencies, options: ServiceOption
     directory: createDirectoryService(deps),
     media: createMediaService(deps),
     operatorTenants: createOperatorTenantsService(deps, tenantAdmin),
-    privacyPolicies: createPrivacyPolicyService(deps),
+    privacyPolicies,
     sendMessage: createSendMessageService(deps, channelSecrets),
     sendPrivateReply: createSendPrivateReplyService(deps, channelSecrets),
     sendTemplate: createSendTemplateService(deps, channelSecrets),
@@ -74,7 +75,7 @@ export function createServices(deps: ServiceDependencies, options: ServiceOption
       appSecret: deps.config.metaAppSecret,
       publicUrl: deps.config.publicUrl,
     }),
-    webchatSession: createWebchatSessionService(deps, createRateLimiter(limits.newSessions)),
+    webchatSession: createWebchatSessionService(deps, createRateLimiter(limits.newSessions), privacyPolicies),
     visitor: createVisitorService(deps, createRateLimiter(limits.visitorMessages), bot),
     typing: createTypingService(deps, createRateLimiter(limits.visitorTyping)),
     bot,

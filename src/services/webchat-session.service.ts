@@ -1,3 +1,5 @@
+import type { PrivacyPolicyService } from './privacy-policy.service.js';
+import { loggableError } from '../errors/loggable-error.js';
 import { signVisitorToken, verifyVisitorToken, type VisitorClaims } from '../auth/visitor-tokens.js';
 import { isAllowedOrigin, readWebchatSettings, type WebchatSettings } from '../channels/webchat/webchat-settings.js';
 import { widgetTextsFor, type WidgetLanguage, type WidgetTexts } from '../channels/webchat/widget-texts.js';
@@ -55,7 +57,29 @@ interface WebchatChannel {
 }
 
 /** Starts and resumes website visitors' chat sessions on webchat channels. */
-export function createWebchatSessionService(deps: ServiceDependencies, newSessionLimiter: RateLimiter) {
+export function createWebchatSessionService(
+  deps: ServiceDependencies,
+  newSessionLimiter: RateLimiter,
+  privacyPolicies: Pick<PrivacyPolicyService, 'findPublished' | 'recordPolicyView'>,
+) {
+  /**
+   * Records which version of the tenant's privacy policy the widget links for this visitor, in the
+   * widget's language, falling back to English as the policy page does. A failure is logged and
+   * does not stop the session.
+   */
+  async function recordPolicyShown(tenantSlug: string, tenantId: string, contactId: string, language: string): Promise<void> {
+    try {
+      const published = await privacyPolicies.findPublished(tenantSlug);
+      if (!published) return;
+      const locales = new Set(published.policy.texts.map((text) => text.locale));
+      const locale = locales.has(language) ? language : 'en';
+      if (!locales.has(locale)) return;
+      await privacyPolicies.recordPolicyView(tenantId, contactId, published.policy.version, locale);
+    } catch (error) {
+      deps.log.warn({ error: loggableError(error), tenantId }, 'recording the privacy policy version shown failed');
+    }
+  }
+
   /**
    * Loads the channel behind a widget key and checks the page's origin. Throws NOT_FOUND for an
    * unknown key and FORBIDDEN for an origin the tenant did not allow or a suspended tenant.
@@ -163,8 +187,7 @@ export function createWebchatSessionService(deps: ServiceDependencies, newSessio
         'webchat session started',
       );
       const { language, texts } = widgetTextsFor(request.locale);
-      // TODO(webchat): record which privacy policy version the widget showed (privacy_policy_views)
-      // once the privacy pages can tell the current version for a tenant and locale.
+      await recordPolicyShown(tenant.slug, channel.tenantId, conversation.contactId, language);
       return {
         token: signVisitorToken(
           { tenantId: channel.tenantId, channelId: channel.id, contactId: conversation.contactId, conversationId: conversation.id },
