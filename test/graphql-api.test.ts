@@ -93,9 +93,11 @@ describe('login throttling', () => {
     expect(blocked.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
-  it('treats a NUL character in the email as invalid credentials', async () => {
+  it('rejects a NUL character in any input with BAD_USER_INPUT', async () => {
     const response = await graphqlRequest(server.graphqlUrl, LoginDocument, { tenant: tenant.slug, email: 'a\u0000b', password: PASSWORD });
-    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0]?.message).toBe('The request contains a NUL character (U+0000), which no field accepts; remove it.');
   });
 });
 

@@ -19,7 +19,7 @@ export class OperatorResolver {
     @Arg('password', () => String) password: string,
     @Ctx() context: RequestContext,
   ): Promise<OperatorLoginPayload> {
-    const result = await context.services.auth.operatorLogin(email, password).catch((error: unknown) => {
+    const result = await context.services.auth.operatorLogin(email, password, context.clientAddress).catch((error: unknown) => {
       if (error instanceof AppError) context.log.warn({ code: error.code }, 'operator login failed');
       throw error;
     });

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/services.js';
 import { bearerToken, buildContext, requestLogger, type RequestContext } from './context.js';
 import { contextError, formatClientError } from './format-error.js';
+import { containsNul, nulInputError } from './nul-guard.js';
 import { queryLimitsRule } from './query-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -100,6 +101,11 @@ export async function registerGraphql(
       onClose(connection) {
         clearTimeout(connection.extra.expiryTimer);
       },
+      // Rejected before anything runs: PostgreSQL would fail on U+0000 deep inside a resolver.
+      onSubscribe(_connection, _id, payload) {
+        if (containsNul(payload.query) || containsNul(payload.variables)) return [nulInputError()];
+        return undefined;
+      },
       // graphql-ws validates with specifiedRules only; add the same limits as HTTP.
       validate: (validatedSchema, document) => validate(validatedSchema, document, [...specifiedRules, queryLimitsRule]),
       onNext(connection, _id, _payload, _args, result) {
@@ -124,6 +130,7 @@ export async function registerGraphql(
     formatError: (formatted, error) => formatClientError(formatted, error, log),
     plugins: [
       fastifyApolloDrainPlugin(app),
+
       {
         async serverWillStart() {
           return {
@@ -136,6 +143,15 @@ export async function registerGraphql(
     ],
   });
   await apollo.start();
+
+  // Rejected before anything runs: PostgreSQL would fail on U+0000 deep inside a resolver.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.url.split('?')[0] !== GRAPHQL_PATH) return;
+    if (containsNul(request.body) || containsNul(request.query)) {
+      const error = nulInputError();
+      return reply.code(400).send({ errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
 
   await app.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,

@@ -7,7 +7,7 @@ import { insertAuditEntry } from '../db/queries/audit-log.js';
 import { findOperator, findOperatorByEmail, type OperatorRow } from '../db/queries/operators.js';
 import { verifyVisitorToken } from '../auth/visitor-tokens.js';
 import { findConversation } from '../db/queries/conversations.js';
-import { findTenantBySlug } from '../db/queries/tenants.js';
+import { findTenant, findTenantBySlug } from '../db/queries/tenants.js';
 import { AppError, ErrorCode, tenantSuspended, unauthenticated } from '../errors/app-error.js';
 import { isErasedAgent } from '../privacy/erased-agent.js';
 import type { ServiceDependencies } from './dependencies.js';
@@ -39,10 +39,15 @@ export function createAuthService(deps: ServiceDependencies) {
   async function visitorFromToken(token: string): Promise<Viewer> {
     const claims = verifyVisitorToken(token, deps.config.jwtSecret);
     if (!claims) throw unauthenticated('The access token is invalid or expired; log in again.');
-    const conversation = await deps.db.withTenant(claims.tenantId, (tx) => findConversation(tx, claims.conversationId));
+    const { conversation, tenant } = await deps.db.withTenant(claims.tenantId, async (tx) => ({
+      conversation: await findConversation(tx, claims.conversationId),
+      tenant: await findTenant(tx, claims.tenantId),
+    }));
     if (!conversation || conversation.contactId !== claims.contactId || conversation.channelId !== claims.channelId) {
       throw unauthenticated('The conversation of this visitor token no longer exists; start a new webchat session.');
     }
+    // A suspended tenant stores nothing new, from visitors as from webhooks.
+    if (tenant?.status === 'suspended') throw tenantSuspended();
     return {
       kind: 'visitor',
       tenantId: claims.tenantId,
@@ -93,8 +98,20 @@ export function createAuthService(deps: ServiceDependencies) {
     },
 
     /** Checks an operator's password, records the attempt in the platform's audit log and returns a token. */
-    async operatorLogin(email: string, password: string): Promise<OperatorLoginResult> {
-      const operator = await deps.db.withSystem((tx) => findOperatorByEmail(tx, email.trim()));
+    /**
+     * Checks an operator's password and returns a signed token, throttled like agent logins: after
+     * too many failures for the email or the client address, RATE_LIMITED until the window passes.
+     */
+    async operatorLogin(email: string, password: string, clientAddress = 'unknown'): Promise<OperatorLoginResult> {
+      const normalizedEmail = email.trim().toLowerCase();
+      const accountKey = `operator:${normalizedEmail}`;
+      if (accountThrottle.isBlocked(accountKey) || addressThrottle.isBlocked(clientAddress)) {
+        throw new AppError(ErrorCode.RateLimited, 'Too many failed logins; wait 15 minutes before trying again.');
+      }
+      // PostgreSQL cannot compare text containing NUL; no operator has such an email.
+      const operator = normalizedEmail.includes('\u0000')
+        ? undefined
+        : await deps.db.withSystem((tx) => findOperatorByEmail(tx, email.trim()));
       const passwordMatches = operator
         ? await verifyPassword(operator.passwordHash, password)
         : await verifyAgainstDummyHash(password);
@@ -109,7 +126,12 @@ export function createAuthService(deps: ServiceDependencies) {
           }),
         );
       }
-      if (!operator || !passwordMatches) throw new AppError(ErrorCode.Unauthenticated, INVALID_OPERATOR_CREDENTIALS);
+      if (!operator || !passwordMatches) {
+        accountThrottle.recordFailure(accountKey);
+        addressThrottle.recordFailure(clientAddress);
+        throw new AppError(ErrorCode.Unauthenticated, INVALID_OPERATOR_CREDENTIALS);
+      }
+      accountThrottle.reset(accountKey);
 
       const token = signOperatorToken({ operatorId: operator.id }, deps.config.jwtSecret, deps.config.jwtTtlSeconds);
       return { token, expiresAt: expiresAt(), operator };
