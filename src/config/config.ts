@@ -111,7 +111,7 @@ const environmentSchema = z.object({
   META_VERIFY_TOKEN: z.string().min(1).optional(),
   GRAPH_API_URL: urlWithScheme(['http', 'https']).default('https://graph.facebook.com/v21.0'),
   GRAPH_API_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  FETCH_CONTACT_PROFILES: z.enum(['true', 'false']).default('true'),
+  FETCH_CONTACT_PROFILES: z.enum(['true', 'false']).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENCRYPTION_KEYS: z.string().optional(),
@@ -220,7 +220,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     metaVerifyToken: env.META_VERIFY_TOKEN ?? DEVELOPMENT_VERIFY_TOKEN,
     graphApiUrl: env.GRAPH_API_URL.replace(/\/+$/, ''),
     graphApiTimeoutMs: env.GRAPH_API_TIMEOUT_MS,
-    fetchContactProfiles: env.FETCH_CONTACT_PROFILES === 'true',
+    // Off by default outside production, so a development server never calls Meta on its own.
+    fetchContactProfiles: (env.FETCH_CONTACT_PROFILES ?? (isProduction ? 'true' : 'false')) === 'true',
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     isProduction,
