@@ -86,22 +86,32 @@ export async function storeAgentMessage(
 }
 
 /**
- * Publishes a stored PENDING message, sends it and records the outcome. A provider failure is
- * stored on the message (status FAILED with the provider's code and message) and returned, never
- * thrown, so the agent sees it on the message itself.
+ * Publishes a stored PENDING message, then sends it and records the outcome with
+ * createSendAndRecord.
  */
 export function createOutboundDelivery(deps: ServiceDependencies) {
+  const sendAndRecord = createSendAndRecord(deps);
   return async function deliver(tenantId: string, message: MessageRow, outbound: OutboundMessage): Promise<MessageRow> {
     await publishAll(
       deps.bus,
       [messagePublication(tenantId, 'added', message), conversationPublication(tenantId, message.conversationId)],
       deps.log,
     );
+    return sendAndRecord(tenantId, message, outbound);
+  };
+}
 
+/**
+ * Sends a stored and published PENDING message, records the outcome and publishes the change. A
+ * provider failure is stored on the message (status FAILED with the provider's code and message)
+ * and returned, never thrown, so the agent reads it on the message itself.
+ */
+export function createSendAndRecord(deps: ServiceDependencies) {
+  return async function sendAndRecord(tenantId: string, message: MessageRow, outbound: OutboundMessage): Promise<MessageRow> {
     const result = await deps.sender.send(outbound);
     if (!result.ok) {
       deps.log.warn(
-        { messageId: message.id, channelKind: outbound.channel.kind, errorCode: result.errorCode },
+        { tenantId, messageId: message.id, channelKind: outbound.channel.kind, errorCode: result.errorCode },
         'provider rejected an outbound message',
       );
     }

@@ -10,7 +10,7 @@ import { conversationPublication, messagePublication } from '../events/publicati
 import { publishAll } from '../events/publish.js';
 import { requireAgent } from './authorization.js';
 import { loadCommentTarget, type CommentTarget } from './comment-target.js';
-import { deliverMessage } from './deliver-message.js';
+import { createSendAndRecord } from './outbound-delivery.js';
 import type { ChannelSecretsService } from './channel-secrets.service.js';
 import type { ServiceDependencies } from './dependencies.js';
 
@@ -39,6 +39,8 @@ async function ensureNoPrivateReply(tx: Tx, target: CommentTarget): Promise<void
  * first is under way. Delivery then goes as for sendMessage: a provider failure ends FAILED.
  */
 export function createSendPrivateReplyService(deps: ServiceDependencies, channelSecrets: ChannelSecretsService) {
+  const sendAndRecord = createSendAndRecord(deps);
+
   return async function sendPrivateReply(viewer: Viewer, commentMessageId: string, rawText: string): Promise<MessageRow> {
     const agent = requireAgent(viewer);
     const text = rawText.trim();
@@ -115,7 +117,7 @@ export function createSendPrivateReplyService(deps: ServiceDependencies, channel
       deps.log,
     );
 
-    return deliverMessage(deps, agent.tenantId, prepared.reply.id, prepared.outbound);
+    return sendAndRecord(agent.tenantId, prepared.reply, prepared.outbound);
   };
 }
 
