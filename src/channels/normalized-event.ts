@@ -1,5 +1,5 @@
 /**
- * The one event shape every channel adapter produces. Nothing past src/channels sees a
+ * The one event shape every channel adapter produces. No code past src/channels reads a
  * provider's payload; ingest applies these events to the database.
  */
 

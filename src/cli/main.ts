@@ -192,7 +192,8 @@ async function run(argv: string[]): Promise<number> {
     }
     // Facebook channels are named by their page, Instagram channels by their account, WhatsApp
     // channels by their phone number.
-    const idOption = kind === 'instagram' ? 'account-id' : kind === 'whatsapp' ? 'phone-number-id' : 'page-id';
+    const ID_OPTIONS = { instagram: 'account-id', whatsapp: 'phone-number-id', messenger: 'page-id', facebook_page: 'page-id' } as const;
+    const idOption = ID_OPTIONS[kind];
     for (const option of ['page-id', 'account-id', 'phone-number-id'] as const) {
       if (option !== idOption && values[option] !== undefined) {
         throw new UsageError(`--${option} does not apply to --kind ${kind}; use --${idOption}.`);

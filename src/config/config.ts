@@ -101,7 +101,7 @@ const urlWithScheme = (schemes: string[]) =>
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
-  // Loopback unless told otherwise: the development defaults are not secret.
+  // Loopback unless HOST is set, because the development defaults are not secret.
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: urlWithScheme(['postgres', 'postgresql']).optional(),
   REDIS_URL: urlWithScheme(['redis', 'rediss']).optional(),

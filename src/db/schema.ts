@@ -42,7 +42,7 @@ export const conversationKind = pgEnum('conversation_kind', ['private', 'comment
 export const messageDirection = pgEnum('message_direction', ['inbound', 'outbound']);
 export const messageAuthorKind = pgEnum('message_author_kind', ['contact', 'agent', 'page', 'bot', 'system']);
 export const tenantStatus = pgEnum('tenant_status', ['active', 'suspended']);
-/** Who answers a conversation now: the channel's bot until a human takes over. */
+/** The current handler of a conversation: the channel's bot until a human takes over. */
 export const conversationHandler = pgEnum('conversation_handler', ['human', 'bot']);
 export const mediaStatus = pgEnum('media_status', ['pending', 'stored', 'failed']);
 export const dataSubjectKind = pgEnum('data_subject_kind', ['contact', 'agent']);
@@ -327,7 +327,7 @@ export const auditLog = pgTable(
   (table) => [index('audit_log_tenant_idx').on(table.tenantId, table.id)],
 );
 
-/** A data-subject request a tenant answered, recorded without repeating the person's data. */
+/** A data-subject request a tenant handled, recorded without repeating the person's data. */
 export const dataSubjectRequests = pgTable(
   'data_subject_requests',
   {
@@ -365,7 +365,7 @@ export const privacyPolicies = pgTable(
   (table) => [uniqueIndex('privacy_policies_version_locale_key').on(table.tenantId, table.version, table.locale)],
 );
 
-/** Which privacy policy version a visitor was shown, and when. */
+/** The privacy policy version a visitor was shown, and when. */
 export const privacyPolicyViews = pgTable(
   'privacy_policy_views',
   {

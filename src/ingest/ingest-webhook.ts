@@ -74,7 +74,7 @@ export async function ingestWebhook(deps: IngestDependencies, parsed: ParsedWebh
       return { channel: found, tenant: found ? await findTenant(tx, found.tenantId) : undefined };
     });
     if (!channel) {
-      // Acknowledged, not retried: Meta would redeliver forever for a page nobody connected.
+      // Acknowledged, not retried: Meta would redeliver forever for a page no tenant connected.
       summary.unknownChannels += 1;
       deps.log.warn({ channelKind: ref.kind, externalId: ref.externalId, eventCount: events.length }, 'webhook for a channel that is not connected');
       continue;

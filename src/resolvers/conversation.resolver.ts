@@ -10,6 +10,13 @@ import { SetConversationStatusInput } from '../schema/set-conversation-status.in
 import type { RequestContext } from '../server/context.js';
 import { inboxCursor } from '../services/conversations.service.js';
 
+/** The assignee filter: null for unassigned conversations, an agent's row id, or undefined for any. */
+function assigneeFilter(args: ConversationsArgs): string | null | undefined {
+  if (args.unassigned) return null;
+  if (args.assigneeId) return fromGlobalId('Agent', args.assigneeId, 'assigneeId');
+  return undefined;
+}
+
 @Resolver(() => Conversation)
 export class ConversationResolver {
   @Query(() => ConversationConnection, { description: 'The inbox: conversations by most recent activity first.' })
@@ -20,7 +27,7 @@ export class ConversationResolver {
       after: args.after,
       status: args.status ?? undefined,
       channelId: args.channelId ? fromGlobalId('Channel', args.channelId, 'channelId') : undefined,
-      assigneeId: args.unassigned ? null : args.assigneeId ? fromGlobalId('Agent', args.assigneeId, 'assigneeId') : undefined,
+      assigneeId: assigneeFilter(args),
     });
     const edges = page.nodes.map((row) => ({ cursor: inboxCursor(row), node: toConversation(row) }));
     return {

@@ -104,7 +104,7 @@ export class SubscriptionResolver {
     @Arg('conversationId', () => ID, { nullable: true }) _conversationId: string | null,
     @Ctx() context: RequestContext,
   ): Promise<Conversation> {
-    // Loaded with the subscriber's own context, so what it sees is what its queries would show.
+    // Loaded with the subscriber's own context, so it gets what its queries would return.
     const row = await context.services.conversations.loadInboxRow(
       requireAgent(context.viewer).tenantId,
       requireEvent(payload).conversationId,

@@ -38,7 +38,7 @@ export class Conversation {
   @Field(() => Message, { nullable: true })
   lastMessage!: Message | null;
 
-  @Field(() => Int, { description: 'Inbound messages since an agent last read or answered the conversation.' })
+  @Field(() => Int, { description: 'Inbound messages since an agent last read or replied in the conversation.' })
   unreadCount!: number;
 
   @Field(() => GraphQLISODateTime)

@@ -130,7 +130,7 @@ export async function createApp(config: Config, log: Logger, options: AppOptions
       if (isGraphql) return reply.code(status).send({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
       return reply.code(status).send({ error: error.message });
     }
-    // Driver errors carry SQL parameters such as message text: log and answer without them.
+    // Driver errors carry SQL parameters such as message text, so the log and the response leave them out.
     request.log.error({ error: loggableError(error) }, 'request failed');
     return reply.code(500).send({ error: `Internal server error; logged with request id ${request.id}.` });
   });

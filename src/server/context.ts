@@ -12,7 +12,7 @@ export interface RequestContext {
   services: Services;
   /** Used by subscriptions only; everything else goes through services. */
   eventBus: Pick<EventBus, 'subscribe'>;
-  /** The client's IP address as the socket sees it, for rate limits. */
+  /** The client's IP address as the socket reports it, for rate limits. */
   clientAddress: string;
 }
 

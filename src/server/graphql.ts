@@ -72,8 +72,8 @@ export async function registerGraphql(
           if (context.viewer.kind === 'anonymous') return false;
           connection.extra.context = context;
 
-          // A socket lives as long as its token: close it when the token expires, as HTTP would
-          // start answering UNAUTHENTICATED then.
+          // A socket lives as long as its token: close it when the token expires, because HTTP
+          // requests with that token get UNAUTHENTICATED from then on.
           const expiresAt = tokenExpiry(authorization);
           if (expiresAt !== undefined) {
             const closeWhenExpired = () => {

@@ -8,7 +8,7 @@ export function containsNul(value: unknown, depth = 0): boolean {
   return children.some((child) => containsNul(child, depth + 1));
 }
 
-/** The error for an operation whose query or variables contain U+0000, before anything runs. */
+/** Builds the error for an operation whose query or variables contain U+0000, before anything runs. */
 export function nulInputError(): GraphQLError {
   return new GraphQLError('The request contains a NUL character (U+0000), which no field accepts; remove it.', {
     extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },

@@ -45,7 +45,7 @@ export async function loadReplyTarget(tx: Tx, conversationId: string): Promise<R
   return { conversation, channel, recipientExternalId: identity.externalId };
 }
 
-/** The channel as senders see it, with the access token read through the channel secrets service. */
+/** Builds the channel as senders need it, with the access token read through the channel secrets service. */
 export function outboundChannelOf(channel: ChannelRow, accessToken: string | null): OutboundChannel {
   return { kind: channel.kind, externalId: channel.externalId, accessToken };
 }

@@ -44,8 +44,8 @@ export interface TestServerOptions {
 }
 
 /**
- * Starts a Parley server on an ephemeral port with its own database (PostgreSQL or PGlite, as
- * the environment says) and the Redis bus when REDIS_URL is set.
+ * Starts a Parley server on an ephemeral port with its own database (PostgreSQL when
+ * DATABASE_URL is set, else PGlite) and the Redis bus when REDIS_URL is set.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());

@@ -44,7 +44,7 @@ export interface GraphApiRequest {
 }
 
 /**
- * Calls a Graph API edge and validates the answer. Never throws for provider or network failures:
+ * Calls a Graph API edge and validates the response. Never throws for provider or network failures:
  * they come back as GraphApiFailure for the caller to record.
  */
 export async function callGraphApi<T>(

@@ -5,7 +5,7 @@ import { metaId, metaTime } from '../meta/common.js';
 // One entry of a WhatsApp Cloud API `messages` array, as Meta documents it for the `messages`
 // webhook field. A message is read in two steps: the envelope every type has (sender, id, time,
 // context), then the object named by `type`. When the second step fails, the message is still
-// stored, as unsupported, so the agent sees that the contact wrote.
+// stored, as unsupported, so the agent learns that the contact wrote.
 
 /** An entry of `errors[]`: newer payloads put the reason in error_data.details, older ones in details. */
 export const providerErrorSchema = z
@@ -130,7 +130,9 @@ function readSharedContacts(raw: Record<string, unknown>): MessageContent {
 
 function readInteractiveReply(raw: Record<string, unknown>): MessageContent {
   const interactive = readObject(interactiveSchema, raw, 'interactive');
-  const reply = interactive.type === 'button_reply' ? interactive.button_reply : interactive.type === 'list_reply' ? interactive.list_reply : undefined;
+  let reply;
+  if (interactive.type === 'button_reply') reply = interactive.button_reply;
+  else if (interactive.type === 'list_reply') reply = interactive.list_reply;
   if (!reply) throw new UnreadableContent(`interactive reply type "${interactive.type}" is not supported`);
   return { text: reply.title, attachments: [], metadata: { interactiveReply: { type: interactive.type, ...reply } } };
 }

@@ -1,7 +1,7 @@
 import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
 
-// Keyset pagination positions keep PostgreSQL's full microsecond precision. A JavaScript Date holds
-// milliseconds only, so rows written in the same millisecond would repeat or vanish across pages
+// Keyset pagination positions keep PostgreSQL's full microsecond precision. A JavaScript Date has
+// millisecond precision only, so rows written in the same millisecond would repeat or vanish across pages
 // if cursors carried Dates.
 
 /** Selects a timestamptz column as exact epoch microseconds, in decimal text. */
@@ -9,7 +9,7 @@ export function epochMicros(column: AnyColumn): SQL<string> {
   return sql<string>`(floor(extract(epoch from date_trunc('second', ${column})))::bigint * 1000000 + extract(microseconds from ${column})::bigint % 1000000)::text`;
 }
 
-/** The instant `micros` epoch microseconds, as a timestamptz expression. */
+/** Builds a timestamptz expression for the instant `micros` epoch microseconds. */
 export function fromEpochMicros(micros: string): SQL {
   return sql`(timestamptz 'epoch' + ${micros}::bigint * interval '1 microsecond')`;
 }

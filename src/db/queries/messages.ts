@@ -186,7 +186,7 @@ export function listMessagesPage(tx: Tx, request: MessagePageRequest): Promise<M
     .limit(request.limit + 1);
 }
 
-/** The newest comment from the visitor in a comment thread: the one an answer should reply to. */
+/** The newest comment from the visitor in a comment thread: the one a reply should answer. */
 export async function findLatestInboundMessage(tx: Tx, conversationId: string): Promise<MessageRow | undefined> {
   const [row] = await tx
     .select()
